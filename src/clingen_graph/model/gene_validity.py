@@ -1,0 +1,70 @@
+"""Gene-disease validity records → a VA-Spec-shaped Statement with its Proposition (SPEC §3.3-3.4).
+
+The statement keeps ClinGen's own versioned assertion id; the proposition (gene, RO:0004013, disease,
+MOI) is minted from its content so the same gene-disease-MOI is one node across releases and sources.
+"""
+
+from __future__ import annotations
+
+from ..ids import agent_iri, expand_curie, gene_iri, mint
+from ..ingest.base import Problem
+from ..ingest.clingen_gene_validity import GeneValidityRecord
+from ..terms import APPROVER_ROLE, CAUSAL_GERMLINE, CGV, DCTERMS, RDFS, TYPE, types_for
+from .. import valuesets
+from .rdf import Triple, date_or_datetime, iri, text
+from .references import References
+
+
+def statement_iri(rec: GeneValidityRecord) -> str:
+    version = f"-{rec.assertion_version}" if rec.assertion_version else ""
+    return expand_curie(f"cggv:{rec.assertion_id}{version}")
+
+
+def proposition_iri(gene: str, disease: str, moi: str) -> str:
+    return mint("proposition", gene, CAUSAL_GERMLINE.value, disease, moi)
+
+
+def to_triples(rec: GeneValidityRecord, refs: References) -> tuple[list[Triple], list[Problem]]:
+    """Triples for one row, and the problems found against the references (a reject means: skip)."""
+    disease, cited, problems = refs.resolve_term(rec.mondo_id, rec.file, rec.line)
+    problems += refs.check_gene(rec.hgnc_id, rec.file, rec.line)
+    if any(p.level == "reject" for p in problems):
+        return [], problems
+    gene = gene_iri(rec.hgnc_id)
+    s = iri(statement_iri(rec))
+    p = iri(proposition_iri(gene, disease, rec.moi))
+    c = iri(mint("contribution", s.value, APPROVER_ROLE.value))
+    agent = iri(agent_iri(rec.gcep))
+    report = iri(rec.report_url)
+    cls_label = valuesets.gene_validity().labels[rec.classification]
+    out: list[Triple] = [(s, TYPE, t) for t in types_for("GeneDiseaseValidityStatement")]
+    out += [
+        (s, RDFS.label, text(f"{rec.gene_symbol} - {rec.disease_label} ({rec.moi_code}): {cls_label}")),
+        (s, DCTERMS.identifier, text(f"CGGV:{rec.assertion_id}")),
+        (s, DCTERMS.isVersionOf, iri(expand_curie(f"cggv:{rec.assertion_id}"))),
+        (s, CGV.proposition, p),
+        (s, CGV.classification, iri(rec.classification)),
+        (s, CGV.direction, text(valuesets.concept_property(rec.classification, CGV.direction.value) or "supports")),
+        (s, CGV.specifiedBy, iri(rec.sop)),
+        (s, CGV.contributions, c),
+        (s, CGV.reportedIn, report),
+    ]
+    if cited:
+        out.append((s, CGV.citedCondition, iri(cited)))
+    out += [(p, TYPE, t) for t in types_for("GeneDiseaseValidityProposition")]
+    out += [
+        (p, CGV.subjectGene, iri(gene)),
+        (p, CGV.predicate, CAUSAL_GERMLINE),
+        (p, CGV.objectCondition, iri(disease)),
+        (p, CGV.modeOfInheritanceQualifier, iri(rec.moi)),
+    ]
+    out += [(c, TYPE, t) for t in types_for("Contribution")]
+    out += [
+        (c, CGV.contributor, agent),
+        (c, CGV.activityType, APPROVER_ROLE),
+        (c, CGV.date, date_or_datetime(rec.classification_date)),
+        (agent, TYPE, CGV.Agent),
+        (agent, RDFS.label, text(rec.gcep)),
+        (report, TYPE, CGV.Document),
+    ]
+    return out, problems

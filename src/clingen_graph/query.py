@@ -1,0 +1,152 @@
+"""Named, parameterised SPARQL queries from ``queries/*.rq`` (the competency questions).
+
+Each catalogue file starts with a comment header::
+
+    # title: Gene → gene-disease validity statements
+    # description: ...
+    # param: gene (iri) the gene, as HGNC:1100 or its IRI
+    # example: gene=HGNC:1100
+    # min-rows: 1
+
+Parameters are bound by typed escaping into a ``VALUES`` block placed at the start of the outermost
+``WHERE`` group (never by string formatting of user text), so the same text runs on every store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+
+from .ids import IdError, to_iri
+from .resources import queries_dir
+
+HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
+PARAM = re.compile(r"^(\w+)\s*\((iri|string|integer|decimal|date)\)\s*(.*)$")
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+class QueryError(ValueError):
+    """A named query is unknown, or its parameters are missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str
+    description: str
+    params: tuple[Param, ...] = ()
+    example: dict[str, str] = field(default_factory=dict)
+    min_rows: int = 0
+
+    def bind(self, values: dict[str, str]) -> str:
+        """The query text with ``values`` bound. Unknown names are an error; missing ones stay unbound.
+
+        :raises QueryError: unknown parameter or a value of the wrong type.
+        """
+        known = {p.name: p for p in self.params}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise QueryError(f"{self.name} has no parameter(s) {', '.join(sorted(unknown))}; "
+                             f"it takes: {', '.join(known) or 'none'}")
+        blocks = [f"VALUES ?{name} {{ {typed_term(known[name].kind, value)} }}" for name, value in values.items()]
+        return bind_values(self.text, blocks)
+
+
+def typed_term(kind: str, value: str) -> str:
+    """A SPARQL term for a user value of a declared type (escaped by pyoxigraph, never by hand).
+
+    >>> typed_term("iri", "HGNC:1100")
+    '<https://identifiers.org/hgnc:1100>'
+    >>> typed_term("string", 'say "hi"')
+    '"say \\\\"hi\\\\""'
+    """
+    try:
+        if kind == "iri":
+            return str(NamedNode(to_iri(value)))
+        if kind == "integer":
+            return str(Literal(str(int(value)), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+        if kind == "decimal":
+            return str(Literal(str(float(value)), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
+        if kind == "date":
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+                raise ValueError("expected yyyy-mm-dd")
+            return str(Literal(value, datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")))
+        return str(Literal(value))
+    except (ValueError, IdError) as exc:
+        raise QueryError(f"{value!r} is not a valid {kind}: {exc}") from exc
+
+
+def bind_values(text: str, blocks: list[str]) -> str:
+    if not blocks:
+        return text
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    m = WHERE.search(body)
+    if not m:
+        raise QueryError("the query has no WHERE { … } group to bind parameters in")
+    return body[: m.end()] + "\n  " + "\n  ".join(blocks) + "\n" + body[m.end():]
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = HEADER.match(line)
+        if m:
+            meta.setdefault(m.group(1), []).append(m.group(2).strip())
+    params = []
+    for raw in meta.get("param", []):
+        m = PARAM.match(raw)
+        if not m:
+            raise QueryError(f"{path.name}: bad '# param:' line {raw!r} (expected 'name (type) description')")
+        params.append(Param(m.group(1), m.group(2), m.group(3)))
+    example: dict[str, str] = {}
+    for raw in meta.get("example", []):
+        for pair in raw.split():
+            k, _, v = pair.partition("=")
+            example[k] = v
+    return NamedQuery(
+        name=path.stem, path=path, text=text, title=(meta.get("title") or [path.stem])[0],
+        description=" ".join(meta.get("description", [])), params=tuple(params), example=example,
+        min_rows=int((meta.get("min-rows") or ["0"])[0]),
+    )
+
+
+@cache
+def catalogue(folder: str | None = None) -> dict[str, NamedQuery]:
+    """The researcher catalogue: every ``queries/*.rq`` by name."""
+    root = Path(folder) if folder else queries_dir()
+    return {q.name: q for q in (parse_query_file(p) for p in sorted(root.glob("*.rq")))}
+
+
+def get(name_or_path: str) -> NamedQuery:
+    """A catalogue query by name, or any ``.rq`` file by path. :raises QueryError: unknown."""
+    path = Path(name_or_path)
+    if name_or_path.endswith(".rq") and path.is_file():
+        return parse_query_file(path)
+    found = catalogue().get(name_or_path)
+    if found is None:
+        raise QueryError(f"no query named {name_or_path!r}; known: {', '.join(catalogue())}")
+    return found
+
+
+@cache
+def internal_query(name: str) -> str:
+    """Bookkeeping queries from ``queries/internal/`` (releases, reference look-ups)."""
+    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")

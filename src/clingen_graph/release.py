@@ -1,0 +1,413 @@
+"""Load one source file as one release: parse → triples → SHACL → named graph → metadata (DESIGN §4).
+
+A release is written into its own named graph and becomes visible only when its metadata is added to
+the metadata graph, in one transaction. An interrupted load leaves a graph without metadata, which no
+query sees and the next load removes; the previous release of the source is never touched. Loading a
+file whose sha256 is already a release of its source is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store
+
+from . import __version__
+from .ids import GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
+from .ingest import BY_NAME, detect
+from .ingest.base import FileProblem, Problem, Record, SourceSpec, reject
+from .ingest.clingen_dosage import DosageRecord
+from .ingest.clingen_gene_validity import GeneValidityRecord
+from .ingest.hgnc import GeneRecord
+from .ingest.obo import TermRecord
+from .ingest.sssom import MappingRecord
+from .model import dosage, gene_validity, genes, mappings, ontology_terms
+from .model.rdf import Triple, boolean, date_or_datetime, integer, iri, text
+from .model.references import References, TermStatus
+from .query import internal_query
+from .resources import ontology_dir
+from .store.base import GraphStore
+from .terms import CGV, DCTERMS, PROV, RDFS, TYPE, VOID
+from .validate import ValidationReport, validate_store
+
+ONTOLOGY_SOURCE = "clingen-graph-ontology"
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class LoadSummary:
+    file: str
+    source: str = "?"
+    release: str = ""
+    graph: str = ""
+    status: str = "failed"  # loaded | unchanged | failed | refused
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_quarantined: int = 0
+    warnings: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    conforms: bool | None = None
+    message: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReleaseMeta:
+    graph: str
+    source: str
+    label: str
+    issued: str | None
+    sha256: str
+    file: str
+    loaded_at: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_quarantined: int
+    triples: int
+    conforms: bool
+    title: str | None = None
+
+
+# --- reading release metadata ---------------------------------------------------------------------------
+
+def releases(store: GraphStore) -> list[ReleaseMeta]:
+    """Every complete release, oldest first."""
+    out = []
+    result = store.query(internal_query("releases"), default_graphs=[META_GRAPH])
+    assert isinstance(result, QuerySolutions | list)
+    for row in result:
+        def v(name: str) -> str | None:
+            term = row[name]
+            return term.value if term is not None else None
+        out.append(ReleaseMeta(
+            v("release") or "", v("source") or "", v("label") or "", v("issued"), v("sha256") or "", v("file") or "",
+            v("loadedAt") or "", int(v("rowsRead") or 0), int(v("rowsLoaded") or 0), int(v("rowsRejected") or 0),
+            int(v("rowsQuarantined") or 0), int(v("triples") or 0), v("conforms") == "true", v("title"),
+        ))
+    return sorted(out, key=lambda r: (r.source, r.issued or "", r.loaded_at))
+
+
+def current_releases(store: GraphStore) -> dict[str, ReleaseMeta]:
+    """The current release of each source: the newest by release date, then by load time."""
+    current: dict[str, ReleaseMeta] = {}
+    for r in releases(store):  # sorted, so the last one per source wins
+        current[r.source] = r
+    return current
+
+
+def default_graphs(store: GraphStore) -> list[str]:
+    """The default query view: the current release of every source, plus the metadata graph."""
+    return sorted(r.graph for r in current_releases(store).values()) + [META_GRAPH]
+
+
+# --- references ---------------------------------------------------------------------------------------
+
+def load_references(store: GraphStore) -> References:
+    refs = References()
+    current = current_releases(store)
+    for source, prefix in (("mondo", "MONDO"), ("hpo", "HP")):
+        r = current.get(source)
+        if r is None:
+            continue
+        table: dict[str, TermStatus] = {}
+        replacements: dict[str, list[str]] = {}
+        deprecated: set[str] = set()
+        for row in store.query(internal_query("term-status"), default_graphs=[r.graph]):
+            cid = row["id"].value
+            table.setdefault(cid, TermStatus(False))
+            if row["deprecated"] is not None and row["deprecated"].value == "true":
+                deprecated.add(cid)
+            if row["replacement"] is not None:
+                from .ids import compress_iri
+
+                replacements.setdefault(cid, []).append(compress_iri(row["replacement"].value))
+        for cid in table:
+            table[cid] = TermStatus(cid in deprecated, tuple(sorted(set(replacements.get(cid, [])))))
+        refs.terms[prefix] = table
+        refs.releases[prefix] = r.label
+    hgnc = current.get("hgnc")
+    if hgnc is not None:
+        refs.hgnc_ids = set()
+        for row in store.query(internal_query("gene-ids"), default_graphs=[hgnc.graph]):
+            hid = row["id"].value
+            refs.hgnc_ids.add(hid)
+            refs.hgnc_symbols[hid] = row["symbol"].value
+            if row["ncbi"] is not None and row["status"].value == "Approved":
+                refs.ncbi_to_hgnc[row["ncbi"].value.rsplit(":", 1)[-1]] = hid
+    return refs
+
+
+# --- building a release -------------------------------------------------------------------------------
+
+def _build(record: Record, refs: References) -> tuple[list[Triple], list[Problem]]:
+    match record:
+        case GeneValidityRecord():
+            return gene_validity.to_triples(record, refs)
+        case DosageRecord():
+            return dosage.to_triples(record, refs)
+        case GeneRecord():
+            return genes.to_triples(record), []
+        case TermRecord():
+            cls = "Disease" if record.curie.startswith("MONDO:") else "Phenotype"
+            return ontology_terms.to_triples(record, cls), []
+        case MappingRecord():
+            return mappings.to_triples(record), []
+    raise TypeError(f"no model for {type(record).__name__}")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _metadata(summary: LoadSummary, spec_title: str, homepage: str, licence: str, issued: str | None,
+              sha: str, path: Path, started: str) -> list[Triple]:
+    rel = iri(summary.graph)
+    source = iri(f"{GRAPH_BASE}source/{summary.source}")
+    activity = iri(mint("load", summary.graph, sha, started))
+    out: list[Triple] = [
+        (rel, TYPE, CGV.Release), (rel, TYPE, PROV.Entity), (rel, TYPE, NamedNode("http://www.w3.org/ns/dcat#Dataset")),
+        (rel, TYPE, VOID.Dataset),
+        (rel, CGV.sourceName, text(summary.source)), (rel, CGV.source, source),
+        (rel, CGV.releaseLabel, text(summary.release)),
+        (rel, DCTERMS.title, text(f"{spec_title}, release {summary.release}")),
+        (rel, CGV.fileName, text(path.name)), (rel, CGV.sha256, text(sha)),
+        (rel, CGV.rowsRead, integer(summary.rows_read)), (rel, CGV.rowsLoaded, integer(summary.rows_loaded)),
+        (rel, CGV.rowsRejected, integer(summary.rows_rejected)),
+        (rel, CGV.rowsQuarantined, integer(summary.rows_quarantined)),
+        (rel, CGV.warnings, integer(summary.warnings)),
+        (rel, VOID.triples, integer(summary.triples)), (rel, CGV.conforms, boolean(bool(summary.conforms))),
+        (rel, PROV.generatedAtTime, date_or_datetime(_now())), (rel, PROV.wasGeneratedBy, activity),
+        (rel, DCTERMS.license, text(licence)),
+        (source, TYPE, CGV.Source), (source, RDFS.label, text(spec_title)), (source, CGV.sourceName, text(summary.source)),
+        (source, DCTERMS.source, iri(homepage)),
+        (activity, TYPE, CGV.LoadActivity), (activity, TYPE, PROV.Activity),
+        (activity, CGV.loaderVersion, text(__version__)), (activity, PROV.startedAtTime, date_or_datetime(started)),
+        (activity, PROV.used, text(str(path))),
+    ]
+    if issued:
+        out.append((rel, DCTERMS.issued, date_or_datetime(issued[:10])))
+    return out
+
+
+def _remove_orphans(store: GraphStore) -> list[str]:
+    """Drop graphs that an interrupted load left without metadata."""
+    known = {r.graph for r in releases(store)} | {META_GRAPH}
+    orphans = [g for g in store.graphs() if g.startswith(GRAPH_BASE) and g not in known]
+    for g in orphans:
+        store.drop_graph(g)
+    return orphans
+
+
+def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool = False,
+              progress: Progress | None = None, spec: SourceSpec | None = None) -> LoadSummary:
+    """Load one file as a release of its source. Never raises for bad input: the summary says why."""
+    started_clock = time.perf_counter()
+    started = _now()
+    summary = LoadSummary(str(path))
+    try:
+        spec = spec or detect(path)
+        info = spec.read_release(path)
+    except FileProblem as exc:
+        summary.problems.append(exc.problem)
+        summary.message = exc.problem.message
+        summary.rows_rejected = 0
+        return summary
+    except OSError as exc:
+        summary.message = f"cannot read the file: {exc}"
+        summary.problems.append(reject(path, 0, "unreadable", summary.message))
+        return summary
+    sha = sha256_of(path)
+    summary.source = f"{spec.name}-{info.dataset}" if info.dataset else spec.name
+    summary.release = slug(info.release) if info.release else f"sha256-{sha[:12]}"
+    existing = [r for r in releases(store) if r.source == summary.source]
+    same = next((r for r in existing if r.sha256 == sha), None)
+    if same is not None:
+        summary.status, summary.graph, summary.release = "unchanged", same.graph, same.label
+        summary.message = f"already loaded as {same.graph} (same sha256)"
+        summary.rows_read, summary.rows_loaded = same.rows_read, same.rows_loaded
+        summary.rows_rejected, summary.triples = same.rows_rejected, same.triples
+        return summary
+    if any(r.label == summary.release for r in existing):
+        summary.release = f"{summary.release}-{sha[:8]}"
+    summary.graph = graph_iri(summary.source, summary.release)
+
+    # 1. parse and build, one record at a time; every row ends loaded or reported
+    kept: list[tuple[Record, list[Triple]]] = []
+    try:
+        for item in spec.parse(path):
+            if isinstance(item, Problem):
+                summary.problems.append(item)
+                if item.level == "reject":
+                    summary.rows_read += 1
+                    summary.rows_rejected += 1
+                continue
+            summary.rows_read += 1
+            triples, problems = _build(item, refs)
+            summary.problems += item.warnings + problems
+            if any(p.level == "reject" for p in problems):
+                summary.rows_rejected += 1
+                continue
+            kept.append((item, triples))
+            if progress and summary.rows_read % 5000 == 0:
+                progress("parsed", summary.rows_read)
+    except FileProblem as exc:
+        summary.problems.append(exc.problem)
+        summary.message = exc.problem.message
+        if not kept:
+            return summary
+    if progress:
+        progress("parsed", summary.rows_read)
+    if not kept:
+        summary.message = summary.message or "no row could be loaded"
+        summary.warnings = sum(p.level == "warning" for p in summary.problems)
+        return summary
+
+    # 2. validate the staged release; quarantine the records that own a violating node
+    staged = Store()
+    staged.bulk_extend(Quad(s, p, o, DefaultGraph()) for _, ts in kept for s, p, o in ts)
+    if progress:
+        progress("validating", len(kept))
+    report = validate_store(staged)
+    summary.conforms = report.conforms
+    if not report.conforms:
+        if strict:
+            summary.status = "refused"
+            summary.message = f"{len(report.violations)} SHACL violation(s) and --strict: release refused"
+            summary.problems += _violation_problems(report, kept, summary.source)
+            return summary
+        quarantined = _quarantine(report, kept)
+        summary.problems += _violation_problems(report, [kept[i] for i in sorted(quarantined)], summary.source)
+        summary.rows_quarantined = len(quarantined)
+        summary.rows_rejected += len(quarantined)
+        kept = [k for i, k in enumerate(kept) if i not in quarantined]
+    del staged
+
+    # 3. write the release graph aside, then make it visible with its metadata in one transaction
+    _remove_orphans(store)
+    if progress:
+        progress("writing", len(kept))
+    summary.triples = store.replace_graph(summary.graph, (t for _, ts in kept for t in ts))
+    summary.rows_loaded = len(kept)
+    summary.warnings = sum(p.level == "warning" for p in summary.problems)
+    meta = _metadata(summary, spec.title, spec.homepage, spec.license, info.issued, sha, path, started)
+    store.add_to_graph(META_GRAPH, meta)
+    summary.status = "loaded"
+    summary.seconds = time.perf_counter() - started_clock
+    return summary
+
+
+def _quarantine(report: ValidationReport, kept: list[tuple[Record, list[Triple]]]) -> set[int]:
+    bad = report.focus_nodes()
+    out: set[int] = set()
+    for i, (_, triples) in enumerate(kept):
+        if any(s.value in bad for s, _, _ in triples):
+            out.add(i)
+    return out
+
+
+def _violation_problems(report: ValidationReport, records: Sequence[tuple[Record, list[Triple]]],
+                        source: str) -> list[Problem]:
+    by_focus: dict[str, list[str]] = {}
+    for v in report.violations:
+        if v.severity == "Violation":
+            where = v.path.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if v.path else "node"
+            by_focus.setdefault(v.focus, []).append(f"{where}: {v.message}")
+    out = []
+    for rec, triples in records:
+        msgs = sorted({m for s, _, _ in triples for m in by_focus.get(s.value, [])})
+        if msgs:
+            out.append(reject(rec.file, rec.line, "shacl", "quarantined by SHACL: " + "; ".join(msgs)))
+    return out
+
+
+# --- the ontology itself is a release too ---------------------------------------------------------------
+
+def load_ontology(store: GraphStore) -> LoadSummary:
+    """Load ``ontology/*.ttl`` (classes, properties, value sets) so their labels are queryable."""
+    files = sorted(ontology_dir().glob("*.ttl"))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
+    sha = h.hexdigest()
+    summary = LoadSummary(str(ontology_dir()), ONTOLOGY_SOURCE, f"v{__version__}-{sha[:8]}")
+    summary.graph = graph_iri(ONTOLOGY_SOURCE, summary.release)
+    if any(r.source == ONTOLOGY_SOURCE and r.sha256 == sha for r in releases(store)):
+        summary.status, summary.message = "unchanged", "ontology already loaded"
+        return summary
+    tmp = Store()
+    for f in files:
+        tmp.load(path=str(f), format=RdfFormat.TURTLE)
+    triples = [(q.subject, q.predicate, q.object) for q in tmp]
+    summary.triples = store.replace_graph(summary.graph, triples)
+    summary.rows_read = summary.rows_loaded = len(triples)
+    summary.conforms = True
+    store.add_to_graph(META_GRAPH, _metadata(summary, "clingen-graph ontology and value sets",
+                                             "https://w3id.org/clingen-graph/vocab", "Apache-2.0", None, sha,
+                                             ontology_dir(), _now()))
+    summary.status = "loaded"
+    return summary
+
+
+# --- many files ---------------------------------------------------------------------------------------
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files and folders (recursively) → files, skipping hidden files and our own docs."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
+                          and f.suffix.lower() not in {".md", ".yaml", ".yml"})
+        else:
+            out.append(p)
+    return out
+
+
+def order_for_load(files: list[Path]) -> list[tuple[Path, SourceSpec | None, FileProblem | None]]:
+    """Detect each file's source and order references (HGNC, MONDO, HPO) before curations."""
+    rank = {name: i for i, name in enumerate(BY_NAME)}
+    detected = []
+    for f in files:
+        try:
+            detected.append((f, detect(f), None))
+        except FileProblem as exc:
+            detected.append((f, None, exc))
+        except OSError as exc:
+            detected.append((f, None, FileProblem(f, 0, "unreadable", f"cannot read the file: {exc}")))
+    return sorted(detected, key=lambda d: (rank.get(d[1].name, 99) if d[1] else 100, str(d[0])))
+
+
+def load_paths(store: GraphStore, paths: Iterable[Path], *, strict: bool = False,
+               progress: Callable[[Path, str, int], None] | None = None) -> list[LoadSummary]:
+    """Load files/folders in dependency order; returns one summary per file (plus the ontology)."""
+    summaries = [load_ontology(store)]
+    refs = load_references(store)
+    for path, spec, problem in order_for_load(expand_paths(paths)):
+        if problem is not None:
+            s = LoadSummary(str(path), message=problem.problem.message, problems=[problem.problem])
+            summaries.append(s)
+            continue
+        assert spec is not None
+        s = load_file(store, path, refs, strict=strict, spec=spec,
+                      progress=(lambda phase, n, p=path: progress(p, phase, n)) if progress else None)
+        summaries.append(s)
+        if s.status == "loaded" and spec.role == "reference":
+            refs = load_references(store)
+    if hasattr(store, "optimize"):
+        store.optimize()
+    return summaries

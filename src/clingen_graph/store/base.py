@@ -1,0 +1,90 @@
+"""The ``GraphStore`` protocol (DESIGN §6) and the URL selector.
+
+A store URL is ``scheme:locator``: ``oxigraph:./var/store`` (embedded, on disk; the default),
+``memory:`` (embedded, in memory, for tests and one-off runs). The scheme picks a class from
+``BACKENDS``; the class parses its own locator in ``from_url`` (STYLE §6.7).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+
+from ..model.rdf import Triple
+
+DEFAULT_STORE = "oxigraph:./var/store"
+STORE_ENV = "CLINGEN_GRAPH_STORE"
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class StoreError(RuntimeError):
+    """The store could not do what was asked (I/O, locked, unreachable)."""
+
+
+class UnknownStoreError(StoreError):
+    """The store URL's scheme is not one we know."""
+
+
+class QueryTimeout(StoreError):
+    """The query ran past its time limit; never answered as an empty result."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store's write lock."""
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    url: str
+    writable: bool
+
+    def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        """Run a SPARQL query; ``default_graphs`` is the dataset's default graph (union of them)."""
+        ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def replace_graph(self, name: str, triples: Iterable[Triple]) -> int:
+        """Make graph ``name`` hold exactly ``triples``; returns the number written."""
+        ...
+
+    def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:
+        """Add triples to a graph in one transaction (all or nothing)."""
+        ...
+
+    def drop_graph(self, name: str) -> None: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def store_url(url: str | None = None) -> str:
+    """The store URL: the argument, else ``$CLINGEN_GRAPH_STORE``, else ``oxigraph:./var/store``."""
+    return url or os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def open_store(url: str | None = None, *, read_only: bool = False) -> GraphStore:
+    """Open the store named by ``url`` (see :func:`store_url`).
+
+    :raises UnknownStoreError: the scheme is not known; the message lists the known ones.
+    :raises StoreError: the backend cannot open it.
+    """
+    from .oxigraph import MemoryStore, OxigraphStore
+
+    backends: dict[str, type] = {"oxigraph": OxigraphStore, "memory": MemoryStore}
+    target = store_url(url)
+    scheme = target.split(":", 1)[0] if ":" in target else ""
+    cls = backends.get(scheme)
+    if cls is None:
+        raise UnknownStoreError(
+            f"unknown store {target!r}; use one of: " + ", ".join(f"{k}:..." for k in sorted(backends))
+        )
+    return cls.from_url(target, read_only=read_only)

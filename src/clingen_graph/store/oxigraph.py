@@ -1,0 +1,142 @@
+"""The embedded store: pyoxigraph on disk (``oxigraph:DIR``) or in memory (``memory:``).
+
+Releases are written with ``bulk_extend`` into their own named graph; they become visible only when
+their metadata is added in one transaction (see :mod:`clingen_graph.release`). Serving opens the
+directory read-only, so any number of API workers can read while nobody writes.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store
+
+from ..model.rdf import Triple
+from .base import QueryResult, QueryTimeout, StoreError, StoreLocked
+
+
+class OxigraphStore:
+    """pyoxigraph ``Store`` behind the :class:`GraphStore` protocol."""
+
+    def __init__(self, store: Store, url: str, *, writable: bool, path: Path | None = None) -> None:
+        self._store = store
+        self.url = url
+        self.writable = writable
+        self.path = path
+
+    @classmethod
+    def from_url(cls, url: str, *, read_only: bool = False) -> OxigraphStore:
+        locator = url.split(":", 1)[1]
+        if locator.startswith("//"):
+            locator = locator[2:]
+        path = Path(locator or "./var/store")
+        try:
+            if read_only:
+                if not (path / "CURRENT").exists():
+                    raise StoreError(f"no store at {path}: load data first (clingen-graph load --bundled)")
+                store = Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                store = Store(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLocked(f"the store at {path} is open for writing in another process "
+                                  f"(a running load or serve?): {exc}") from exc
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        return cls(store, f"oxigraph:{path}", writable=not read_only, path=path)
+
+    @property
+    def raw(self) -> Store:
+        """The pyoxigraph store, for code that must stream (bulk dumps, serialisation)."""
+        return self._store
+
+    def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        kwargs = {}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
+        started = time.monotonic()
+        result = self._store.query(sparql, **kwargs)
+        if timeout is not None and isinstance(result, QuerySolutions):
+            # Embedded queries cannot be interrupted; materialise and check the clock, so a slow query
+            # is reported as a timeout rather than returned late. The API's /sparql runs queries in
+            # worker processes that are killed at the limit (hard timeout).
+            rows = list(result)
+            if time.monotonic() - started > timeout:
+                raise QueryTimeout(f"query took longer than {timeout:g} s")
+            return _Materialised(result.variables, rows)  # type: ignore[return-value]
+        return result
+
+    def update(self, sparql: str) -> None:
+        self._require_writable()
+        self._store.update(sparql)
+
+    def replace_graph(self, name: str, triples: Iterable[Triple]) -> int:
+        self._require_writable()
+        g = NamedNode(name)
+        self._store.remove_graph(g)
+        count = 0
+
+        def quads() -> Iterator[Quad]:
+            nonlocal count
+            for s, p, o in triples:
+                count += 1
+                yield Quad(s, p, o, g)
+
+        try:
+            self._store.bulk_extend(quads())
+            self._store.flush()
+        except OSError as exc:
+            raise StoreError(f"writing graph {name} failed: {exc}") from exc
+        return count
+
+    def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:
+        self._require_writable()
+        g = NamedNode(name)
+        self._store.extend([Quad(s, p, o, g) for s, p, o in triples])
+        self._store.flush()
+
+    def drop_graph(self, name: str) -> None:
+        self._require_writable()
+        self._store.remove_graph(NamedNode(name))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
+        out = io.BytesIO()
+        if graph is None:
+            self._store.dump(out, format=fmt)
+        else:
+            self._store.dump(out, format=fmt, from_graph=NamedNode(graph))
+        return out.getvalue()
+
+    def optimize(self) -> None:
+        if self.writable:
+            self._store.optimize()
+
+    def close(self) -> None:
+        if self.writable:
+            self._store.flush()
+        del self._store
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise StoreError(f"{self.url} is open read-only")
+
+
+class MemoryStore(OxigraphStore):
+    @classmethod
+    def from_url(cls, url: str, *, read_only: bool = False) -> MemoryStore:
+        return cls(Store(), "memory:", writable=True)
+
+
+class _Materialised(list):
+    """Solutions already read into memory (keeps ``variables`` like ``QuerySolutions``)."""
+
+    def __init__(self, variables: list, rows: list) -> None:
+        super().__init__(rows)
+        self.variables = variables

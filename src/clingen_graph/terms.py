@@ -1,0 +1,79 @@
+"""The RDF terms the model writes, as pyoxigraph nodes.
+
+Every ``cgv:`` name used by the code is listed here and declared (label + definition) in
+``ontology/clingen-graph.ttl``; ``tests/test_ontology.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from .ids import VOCAB, expand_curie
+
+
+class _Namespace:
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return NamedNode(self._base + name)
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self._base + name)
+
+
+RDF = _Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = _Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = _Namespace("http://www.w3.org/2002/07/owl#")
+XSD = _Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = _Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = _Namespace("http://purl.org/dc/terms/")
+PROV = _Namespace("http://www.w3.org/ns/prov#")
+VOID = _Namespace("http://rdfs.org/ns/void#")
+DCAT = _Namespace("http://www.w3.org/ns/dcat#")
+OBOINOWL = _Namespace("http://www.geneontology.org/formats/oboInOwl#")
+CGV = _Namespace(VOCAB)
+
+TYPE = RDF.type
+
+
+def obo(curie: str) -> NamedNode:
+    return NamedNode(expand_curie(curie))
+
+
+# Classes (cgv:) and the SEPIO/ClinGen types materialised beside them on instances, so that a query
+# written against SEPIO finds our records without a reasoner (DESIGN §3).
+SEPIO_TYPES: dict[str, tuple[str, ...]] = {
+    "Statement": ("SEPIO:0000001",),
+    "GeneDiseaseValidityStatement": ("SEPIO:0000001", "SEPIO:0004002"),
+    "DosageSensitivityStatement": ("SEPIO:0000001", "SEPIO:0002001"),
+    "Proposition": ("SEPIO:0000000",),
+    "GeneDiseaseValidityProposition": ("SEPIO:0000000", "SEPIO:0004001"),
+    "DosageSensitivityProposition": ("SEPIO:0000000", "SEPIO:0002003"),
+    "Contribution": ("SEPIO:0000158",),
+    "EvidenceLine": ("SEPIO:0000002",),
+}
+# cgv superclasses materialised too (a statement is also a cgv:Statement).
+SUPER_TYPES: dict[str, tuple[str, ...]] = {
+    "GeneDiseaseValidityStatement": ("Statement",),
+    "DosageSensitivityStatement": ("Statement",),
+    "GeneDiseaseValidityProposition": ("Proposition",),
+    "DosageSensitivityProposition": ("Proposition",),
+}
+
+
+def types_for(cls: str) -> list[NamedNode]:
+    """``cgv:cls`` plus its materialised cgv super-types and SEPIO types."""
+    out = [CGV[cls]] + [CGV[s] for s in SUPER_TYPES.get(cls, ())]
+    out += [obo(c) for c in SEPIO_TYPES.get(cls, ())]
+    return out
+
+
+# Relations and fixed individuals the model refers to by SEPIO/RO/HPO id.
+CAUSAL_GERMLINE = obo("RO:0004013")  # "is causal germline mutation in"
+APPROVER_ROLE = obo("SEPIO:0000155")
+EVALUATOR_ROLE = obo("SEPIO:0000331")  # interpreter role, used for dosage evaluation
+TERM_REPLACED_BY = obo("IAO:0100001")
+MOI_ROOT = "HP:0000005"

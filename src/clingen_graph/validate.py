@@ -1,0 +1,318 @@
+"""SHACL validation: pyshacl (the reference) and a fast engine that runs the same shapes as SPARQL.
+
+pyshacl needs an rdflib graph, which is slow to build for a whole MONDO or HGNC release (DESIGN §5,
+STORES.md). The fast engine compiles the constraint components our shapes use (targetClass; node
+kind/pattern; property paths that are single predicates with minCount, maxCount, datatype, nodeKind,
+pattern, in, class, hasValue, minInclusive/maxInclusive, node; SPARQL-based constraints) into SPARQL
+queries run by pyoxigraph on the staged release. ``tests/test_validate.py`` checks that both engines
+report the same (focus, path, component) triples on the shape fixtures and on real data. Shapes that use
+anything else make the fast engine refuse (``UnsupportedShapeError``) rather than silently skip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store
+
+from .resources import shapes_dir
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+
+SUPPORTED_PROPERTY = {
+    "path", "minCount", "maxCount", "datatype", "nodeKind", "pattern", "flags", "in", "class", "hasValue",
+    "minInclusive", "maxInclusive", "node", "message", "severity", "name", "description",
+}
+SUPPORTED_NODE = {"targetClass", "property", "nodeKind", "pattern", "flags", "message", "severity", "sparql",
+                  "declare"}
+
+
+class UnsupportedShapeError(ValueError):
+    """A shape uses a SHACL feature the fast engine does not compile."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    shape: str
+    path: str | None
+    component: str  # e.g. "MinCountConstraintComponent"
+    severity: str  # Violation | Warning | Info
+    message: str
+    value: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.focus, self.path, self.component)
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    engine: str = "sparql"
+
+    def focus_nodes(self) -> set[str]:
+        return {v.focus for v in self.violations if v.severity == "Violation"}
+
+
+# --- reading the shapes --------------------------------------------------------------------------------
+
+def shape_files(folder: Path | None = None) -> list[Path]:
+    return sorted((folder or shapes_dir()).glob("*.ttl"))
+
+
+@cache
+def shapes_store(folder: str | None = None) -> Store:
+    store = Store()
+    for f in shape_files(Path(folder) if folder else None):
+        store.load(path=str(f), format=RdfFormat.TURTLE)
+    return store
+
+
+def _objects(store: Store, s: NamedNode | BlankNode, p: str) -> list:
+    return [q.object for q in store.quads_for_pattern(s, NamedNode(p), None)]
+
+
+def _one(store: Store, s, p: str):
+    values = _objects(store, s, p)
+    return values[0] if values else None
+
+
+def _list(store: Store, head) -> list:
+    items = []
+    while head is not None and not (isinstance(head, NamedNode) and head.value == RDF_NIL):
+        items.append(_one(store, head, RDF_FIRST))
+        head = _one(store, head, RDF_REST)
+    return items
+
+
+def _term_sparql(term) -> str:
+    if isinstance(term, NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, Literal):
+        return str(term)
+    raise UnsupportedShapeError(f"cannot use {term!r} in a constraint")
+
+
+@dataclass(frozen=True)
+class _Check:
+    component: str
+    path: str | None
+    message: str
+    severity: str
+    pattern: str  # SPARQL group pattern over ?this (and ?v) that matches violations
+    value_var: bool  # whether ?v is a value to report
+
+
+@dataclass
+class _Shape:
+    iri: str
+    target_class: str | None
+    checks: list[_Check]
+    nested: list[tuple[str, str, str, str]]  # (path, node shape iri, message, severity)
+
+
+def _severity(store: Store, s) -> str:
+    sev = _one(store, s, SH + "severity")
+    return sev.value.rsplit("#", 1)[-1] if sev is not None else "Violation"
+
+
+def _value_checks(store: Store, ps, path: str | None, message: str, severity: str) -> list[_Check]:
+    """Constraints on each value ?v (for a node shape, ?v is ?this itself)."""
+    checks: list[_Check] = []
+    reach = f"?this <{path}> ?v ." if path else "BIND(?this AS ?v)"
+
+    def add(component: str, condition: str) -> None:
+        checks.append(_Check(component, path, message, severity, f"{reach} FILTER ({condition})", True))
+
+    dt = _one(store, ps, SH + "datatype")
+    if dt is not None:
+        add("DatatypeConstraintComponent", f"!isLiteral(?v) || datatype(?v) != <{dt.value}>")
+    nk = _one(store, ps, SH + "nodeKind")
+    if nk is not None:
+        kind = nk.value.rsplit("#", 1)[-1]
+        tests = {"IRI": "!isIRI(?v)", "Literal": "!isLiteral(?v)", "BlankNode": "!isBlank(?v)",
+                 "BlankNodeOrIRI": "isLiteral(?v)", "IRIOrLiteral": "isBlank(?v)", "BlankNodeOrLiteral": "isIRI(?v)"}
+        add("NodeKindConstraintComponent", tests[kind])
+    pattern = _one(store, ps, SH + "pattern")
+    if pattern is not None:
+        flags = _one(store, ps, SH + "flags")
+        regex = Literal(pattern.value)
+        flag_arg = f", {Literal(flags.value)}" if flags is not None else ""
+        add("PatternConstraintComponent", f"isBlank(?v) || !regex(str(?v), {regex}{flag_arg})")
+    values = _one(store, ps, SH + "in")
+    if values is not None:
+        members = ", ".join(_term_sparql(t) for t in _list(store, values))
+        add("InConstraintComponent", f"?v NOT IN ({members})")
+    cls = _one(store, ps, SH + "class")
+    if cls is not None:
+        add("ClassConstraintComponent", f"NOT EXISTS {{ ?v <{RDF_TYPE}> <{cls.value}> }}")
+    for name, op in (("minInclusive", "<"), ("maxInclusive", ">")):
+        bound = _one(store, ps, SH + name)
+        if bound is not None:
+            add(f"{name[0].upper()}{name[1:]}ConstraintComponent", f"!(?v {'>=' if op == '<' else '<='} {bound})")
+    return checks
+
+
+def _compile_shape(store: Store, node: NamedNode) -> _Shape:
+    used = {q.predicate.value.removeprefix(SH) for q in store.quads_for_pattern(node, None, None)
+            if q.predicate.value.startswith(SH)}
+    if used - SUPPORTED_NODE:
+        raise UnsupportedShapeError(f"{node.value} uses {sorted(used - SUPPORTED_NODE)}")
+    target = _one(store, node, SH + "targetClass")
+    message = (_one(store, node, SH + "message") or Literal("")).value
+    severity = _severity(store, node)
+    checks = _value_checks(store, node, None, message, severity)
+    nested: list[tuple[str, str, str, str]] = []
+    for ps in _objects(store, node, SH + "property"):
+        used = {q.predicate.value.removeprefix(SH) for q in store.quads_for_pattern(ps, None, None)
+                if q.predicate.value.startswith(SH)}
+        if used - SUPPORTED_PROPERTY:
+            raise UnsupportedShapeError(f"a property of {node.value} uses {sorted(used - SUPPORTED_PROPERTY)}")
+        path = _one(store, ps, SH + "path")
+        if not isinstance(path, NamedNode):
+            raise UnsupportedShapeError(f"{node.value}: only single-predicate paths are compiled")
+        p = path.value
+        pmsg = (_one(store, ps, SH + "message") or Literal(message)).value
+        psev = _severity(store, ps)
+        mn = _one(store, ps, SH + "minCount")
+        if mn is not None and int(mn.value) > 0:
+            checks.append(_Check("MinCountConstraintComponent", p, pmsg, psev,
+                                 f"FILTER NOT EXISTS {{ {{ SELECT ?this WHERE {{ ?this <{p}> ?c }} "
+                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?c) >= {int(mn.value)}) }} }}"
+                                 if int(mn.value) > 1 else f"FILTER NOT EXISTS {{ ?this <{p}> ?c }}", False))
+        mx = _one(store, ps, SH + "maxCount")
+        if mx is not None:
+            checks.append(_Check("MaxCountConstraintComponent", p, pmsg, psev,
+                                 f"{{ SELECT ?this WHERE {{ ?this <{p}> ?c }} GROUP BY ?this "
+                                 f"HAVING (COUNT(DISTINCT ?c) > {int(mx.value)}) }}", False))
+        hv = _one(store, ps, SH + "hasValue")
+        if hv is not None:
+            checks.append(_Check("HasValueConstraintComponent", p, pmsg, psev,
+                                 f"FILTER NOT EXISTS {{ ?this <{p}> {_term_sparql(hv)} }}", False))
+        checks += _value_checks(store, ps, p, pmsg, psev)
+        nd = _one(store, ps, SH + "node")
+        if nd is not None:
+            nested.append((p, nd.value, pmsg, psev))
+    for sp in _objects(store, node, SH + "sparql"):
+        select = _one(store, sp, SH + "select")
+        smsg = (_one(store, sp, SH + "message") or Literal(message)).value
+        body = select.value.replace("$this", "?this")
+        where = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
+        if not where:
+            raise UnsupportedShapeError(f"{node.value}: SPARQL constraint without WHERE")
+        inner = body[where.end():body.rstrip().rfind("}")]
+        checks.append(_Check("SPARQLConstraintComponent", None, smsg, _severity(store, sp), inner, False))
+    return _Shape(node.value, target.value if target is not None else None, checks, nested)
+
+
+@cache
+def compiled_shapes(folder: str | None = None) -> dict[str, _Shape]:
+    store = shapes_store(folder)
+    nodes = {q.subject for q in store.quads_for_pattern(None, NamedNode(RDF_TYPE), NamedNode(SH + "NodeShape"))}
+    return {n.value: _compile_shape(store, n) for n in nodes if isinstance(n, NamedNode)}
+
+
+# --- running them -------------------------------------------------------------------------------------
+
+def _violators(data: Store, shapes: dict[str, _Shape], shape: _Shape, focus: str,
+               out: list[Violation] | None, depth: int = 0) -> set[str]:
+    """Focus nodes (matched by ``focus``, a pattern binding ?this) that violate ``shape``."""
+    if depth > 8:
+        raise UnsupportedShapeError("sh:node nesting deeper than 8")
+    bad: set[str] = set()
+    for check in shape.checks:
+        select = "?this ?v" if check.value_var else "?this"
+        q = f"SELECT DISTINCT {select} WHERE {{ {focus} {check.pattern} }}"
+        for row in data.query(q):
+            this = row["this"]
+            if isinstance(this, Literal):
+                continue
+            bad.add(this.value)
+            if out is not None:
+                v = row["v"] if check.value_var else None
+                out.append(Violation(this.value, shape.iri, check.path, check.component, check.severity,
+                                     check.message, str(v) if v is not None else None))
+    for path, node_iri, msg, sev in shape.nested:
+        child = shapes[node_iri]
+        child_focus = focus.replace("?this", "?parent") + f" ?parent <{path}> ?this ."
+        for value in _violators(data, shapes, child, child_focus, None, depth + 1):
+            q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> <{value}> }}"
+            for row in data.query(q):
+                bad.add(row["this"].value)
+                if out is not None:
+                    out.append(Violation(row["this"].value, shape.iri, path, "NodeConstraintComponent", sev, msg,
+                                         f"<{value}>"))
+    return bad
+
+
+def validate_store(data: Store, *, graph: str | None = None, folder: Path | None = None) -> ValidationReport:
+    """Validate the default graph (or ``graph``) of a pyoxigraph store with the compiled shapes."""
+    shapes = compiled_shapes(str(folder) if folder else None)
+    if graph is not None:
+        staged = Store()
+        staged.extend(q for q in data.quads_for_pattern(None, None, None, NamedNode(graph)))
+        return validate_store(_to_default(staged), folder=folder)
+    violations: list[Violation] = []
+    for shape in shapes.values():
+        if shape.target_class is None:
+            continue
+        _violators(data, shapes, shape, f"?this <{RDF_TYPE}> <{shape.target_class}> .", violations)
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
+    conforms = not any(v.severity == "Violation" for v in violations)
+    return ValidationReport(conforms, violations, "sparql")
+
+
+def _to_default(store: Store) -> Store:
+    from pyoxigraph import DefaultGraph, Quad
+
+    out = Store()
+    out.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in store)
+    return out
+
+
+def validate_triples(triples: Iterable, *, folder: Path | None = None) -> ValidationReport:
+    from pyoxigraph import DefaultGraph, Quad
+
+    store = Store()
+    store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in triples)
+    return validate_store(store, folder=folder)
+
+
+def validate_with_pyshacl(data_turtle_or_graph, *, folder: Path | None = None) -> ValidationReport:
+    """The reference: pySHACL over an rdflib graph, report built from its results graph (not its text)."""
+    import pyshacl
+    import rdflib
+    from rdflib.namespace import SH as RSH
+
+    if isinstance(data_turtle_or_graph, rdflib.Graph):
+        data = data_turtle_or_graph
+    else:
+        data = rdflib.Graph().parse(data=data_turtle_or_graph, format="turtle")
+    shapes = rdflib.Graph()
+    for f in shape_files(folder):
+        shapes.parse(f, format="turtle")
+    _conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                                                 allow_warnings=True)
+    violations = []
+    for r in results.subjects(rdflib.RDF.type, RSH.ValidationResult):
+        path = results.value(r, RSH.resultPath)
+        comp = str(results.value(r, RSH.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        value = results.value(r, RSH.value)
+        violations.append(Violation(
+            str(results.value(r, RSH.focusNode)), str(results.value(r, RSH.sourceShape)),
+            str(path) if path is not None else None, comp,
+            str(results.value(r, RSH.resultSeverity)).rsplit("#", 1)[-1],
+            str(results.value(r, RSH.resultMessage) or ""), value.n3() if value is not None else None,
+        ))
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
+    return ValidationReport(not any(v.severity == "Violation" for v in violations), violations, "pyshacl")
