@@ -55,6 +55,7 @@ class Prefix:
 PREFIXES: tuple[Prefix, ...] = (
     Prefix("cgv", VOCAB, example="Statement"),
     Prefix("cgid", ID_BASE, example="proposition/0a1b2c"),
+    Prefix("cgs", "https://w3id.org/clingen-graph/shapes#", example="GeneShape"),
     Prefix("cggraph", GRAPH_BASE, example="meta"),
     Prefix("mondo", "http://purl.obolibrary.org/obo/MONDO_", r"^\d{7}$", "0007254", display="MONDO"),
     Prefix("hp", "http://purl.obolibrary.org/obo/HP_", r"^\d{7}$", "0000006", ("hpo",), display="HP"),
@@ -86,6 +87,7 @@ PREFIXES: tuple[Prefix, ...] = (
     Prefix("medgen", "https://identifiers.org/medgen:", example="CN300503", display="MedGen"),
     Prefix("loinc", "http://loinc.org/", example="LA6668-3"),
     Prefix("cggv", "http://dataexchange.clinicalgenome.org/gci/", example="assertion_x"),
+    Prefix("cggciex", "http://dataexchange.clinicalgenome.org/gci-express/", example="assertion_8249"),
     Prefix("cgterms", "http://dataexchange.clinicalgenome.org/terms/", example="HaploinsufficiencyScore"),
     Prefix("isca", "http://dx.clinicalgenome.org/entities/", r"^ISCA-\d+$", "ISCA-4799"),
     Prefix("oboinowl", "http://www.geneontology.org/formats/oboInOwl#"),

@@ -150,3 +150,30 @@ def get(name_or_path: str) -> NamedQuery:
 def internal_query(name: str) -> str:
     """Bookkeeping queries from ``queries/internal/`` (releases, reference look-ups)."""
     return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+@cache
+def api_query(name: str) -> NamedQuery:
+    """CONSTRUCT/SELECT queries behind the API's entity endpoints, from ``queries/api/``."""
+    return parse_query_file(queries_dir() / "api" / f"{name}.rq")
+
+
+def select_rows(store: object, text: str, graphs: list[str] | None) -> list[dict[str, object]]:
+    """Run a SELECT and return plain rows (``{var: term or None}``), consumed on this thread.
+
+    pyoxigraph result iterators must not outlive the thread that made them (they are not ``Send``),
+    so API code reads them to the end here instead of holding them across an exception or a thread hop.
+    """
+    result = store.query(text, default_graphs=graphs)  # type: ignore[attr-defined]
+    names = [v.value for v in result.variables]
+    rows = [{n: row[n] for n in names} for row in result]
+    del result
+    return rows
+
+
+def construct_triples(store: object, text: str, graphs: list[str] | None) -> list:
+    """Run a CONSTRUCT/DESCRIBE and return its triples as a list (see :func:`select_rows`)."""
+    result = store.query(text, default_graphs=graphs)  # type: ignore[attr-defined]
+    triples = list(result)
+    del result
+    return triples

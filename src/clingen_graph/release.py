@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from . import __version__
 from .ids import GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
@@ -29,7 +29,7 @@ from .ingest.sssom import MappingRecord
 from .model import dosage, gene_validity, genes, mappings, ontology_terms
 from .model.rdf import Triple, boolean, date_or_datetime, integer, iri, text
 from .model.references import References, TermStatus
-from .query import internal_query
+from .query import internal_query, select_rows
 from .resources import ontology_dir
 from .store.base import GraphStore
 from .terms import CGV, DCTERMS, PROV, RDFS, TYPE, VOID
@@ -81,18 +81,19 @@ class ReleaseMeta:
 def releases(store: GraphStore) -> list[ReleaseMeta]:
     """Every complete release, oldest first."""
     out = []
-    result = store.query(internal_query("releases"), default_graphs=[META_GRAPH])
-    assert isinstance(result, QuerySolutions | list)
-    for row in result:
-        def v(name: str) -> str | None:
+    for row in select_rows(store, internal_query("releases"), [META_GRAPH]):
+        def v(name: str, row: dict = row) -> str | None:
             term = row[name]
-            return term.value if term is not None else None
+            return term.value if term is not None else None  # type: ignore[attr-defined]
+
         out.append(ReleaseMeta(
-            v("release") or "", v("source") or "", v("label") or "", v("issued"), v("sha256") or "", v("file") or "",
-            v("loadedAt") or "", int(v("rowsRead") or 0), int(v("rowsLoaded") or 0), int(v("rowsRejected") or 0),
-            int(v("rowsQuarantined") or 0), int(v("triples") or 0), v("conforms") == "true", v("title"),
+            v("release") or "", v("source") or "", v("label") or "", v("issued"), v("sha256") or "",
+            v("file") or "", v("loadedAt") or "", int(v("rowsRead") or 0), int(v("rowsLoaded") or 0),
+            int(v("rowsRejected") or 0), int(v("rowsQuarantined") or 0), int(v("triples") or 0),
+            v("conforms") == "true", v("title"),
         ))
-    return sorted(out, key=lambda r: (r.source, r.issued or "", r.loaded_at))
+    # a release without a date of its own counts as issued on the day it was loaded
+    return sorted(out, key=lambda r: (r.source, r.issued or r.loaded_at[:10], r.loaded_at))
 
 
 def current_releases(store: GraphStore) -> dict[str, ReleaseMeta]:
@@ -105,7 +106,7 @@ def current_releases(store: GraphStore) -> dict[str, ReleaseMeta]:
 
 def default_graphs(store: GraphStore) -> list[str]:
     """The default query view: the current release of every source, plus the metadata graph."""
-    return sorted(r.graph for r in current_releases(store).values()) + [META_GRAPH]
+    return [*sorted(r.graph for r in current_releases(store).values()), META_GRAPH]
 
 
 # --- references ---------------------------------------------------------------------------------------
@@ -120,7 +121,7 @@ def load_references(store: GraphStore) -> References:
         table: dict[str, TermStatus] = {}
         replacements: dict[str, list[str]] = {}
         deprecated: set[str] = set()
-        for row in store.query(internal_query("term-status"), default_graphs=[r.graph]):
+        for row in select_rows(store, internal_query("term-status"), [r.graph]):
             cid = row["id"].value
             table.setdefault(cid, TermStatus(False))
             if row["deprecated"] is not None and row["deprecated"].value == "true":
@@ -136,7 +137,7 @@ def load_references(store: GraphStore) -> References:
     hgnc = current.get("hgnc")
     if hgnc is not None:
         refs.hgnc_ids = set()
-        for row in store.query(internal_query("gene-ids"), default_graphs=[hgnc.graph]):
+        for row in select_rows(store, internal_query("gene-ids"), [hgnc.graph]):
             hid = row["id"].value
             refs.hgnc_ids.add(hid)
             refs.hgnc_symbols[hid] = row["symbol"].value
@@ -194,7 +195,8 @@ def _metadata(summary: LoadSummary, spec_title: str, homepage: str, licence: str
         (rel, VOID.triples, integer(summary.triples)), (rel, CGV.conforms, boolean(bool(summary.conforms))),
         (rel, PROV.generatedAtTime, date_or_datetime(_now())), (rel, PROV.wasGeneratedBy, activity),
         (rel, DCTERMS.license, text(licence)),
-        (source, TYPE, CGV.Source), (source, RDFS.label, text(spec_title)), (source, CGV.sourceName, text(summary.source)),
+        (source, TYPE, CGV.Source), (source, RDFS.label, text(spec_title)),
+        (source, CGV.sourceName, text(summary.source)),
         (source, DCTERMS.source, iri(homepage)),
         (activity, TYPE, CGV.LoadActivity), (activity, TYPE, PROV.Activity),
         (activity, CGV.loaderVersion, text(__version__)), (activity, PROV.startedAtTime, date_or_datetime(started)),
@@ -269,8 +271,13 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
     except FileProblem as exc:
         summary.problems.append(exc.problem)
         summary.message = exc.problem.message
-        if not kept:
-            return summary
+        summary.warnings = sum(p.level == "warning" for p in summary.problems)
+        return summary  # the file cannot be read to its end: never write a partial release (DESIGN §4)
+    truncated = next((p for p in summary.problems if p.code == "truncated"), None)
+    if truncated is not None:
+        summary.message = f"{truncated.message}; release not loaded"
+        summary.warnings = sum(p.level == "warning" for p in summary.problems)
+        return summary
     if progress:
         progress("parsed", summary.rows_read)
     if not kept:

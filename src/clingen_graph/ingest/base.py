@@ -11,7 +11,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -94,12 +94,22 @@ def open_binary(path: Path) -> io.BufferedIOBase:
 
 
 def head_text(path: Path, size: int = 8192) -> str:
-    """The first bytes of a file as text (for sniffing); '' for an unreadable file."""
+    """The first bytes of a file as text (for sniffing); '' for an unreadable file.
+
+    A truncated gzip stream still gives the text before the cut, so the file is recognised and its parser
+    reports where it ends (``fh.read(size)`` would drop everything on the EOFError).
+    """
+    data = b""
     try:
         with open_binary(path) as fh:
-            return fh.read(size).decode("utf-8", errors="replace")
+            while len(data) < size:
+                chunk = fh.read1(size - len(data))
+                if not chunk:
+                    break
+                data += chunk
     except (OSError, EOFError, zlib.error):
-        return ""
+        pass
+    return data.decode("utf-8", errors="replace")
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
@@ -110,7 +120,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
     lineno = 0
     try:
         with open_binary(path) as fh:
-            for lineno, raw in enumerate(fh, start=1):  # noqa: B007 - lineno used after the loop
+            for lineno, raw in enumerate(fh, start=1):
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -153,8 +163,11 @@ def iter_delimited(
         yield lineno, fields, item
 
 
-def check_header(path: Path, line: int, found: list[str], required: list[str]) -> list[Problem]:
+def check_header(path: Path, line: int, found: list[str], required: list[str],
+                 optional: Sequence[str] = ()) -> list[Problem]:
     """Header check: a missing required column is fatal, an extra column is one warning (STYLE §6.2).
+
+    Columns in ``optional`` are read when present and are not reported as extra.
 
     :raises FileProblem: a required column is missing.
     """
@@ -162,7 +175,7 @@ def check_header(path: Path, line: int, found: list[str], required: list[str]) -
     missing = [c for c in required if c not in norm]
     if missing:
         raise FileProblem(path, line, "header", f"missing required column(s): {', '.join(missing)}")
-    extra = [c for c in norm if c and c not in required]
+    extra = [c for c in norm if c and c not in required and c not in optional]
     if extra:
         return [warning(path, line, "extra-column", f"ignoring unknown column(s): {', '.join(extra)}")]
     return []

@@ -99,12 +99,22 @@ def _calls(file: str, line: int, row: dict[str, str], raw: str) -> tuple[list[Do
             problems.append(reject(file, line, "unknown-score",
                                    f"{prefix} Score {score!r} is not a ClinGen dosage score (0, 1, 2, 3, 30, 40)", raw))
             continue
-        # a cell sometimes holds several PMIDs ("21344236; 25994375", "28379373, 29655203")
+        # a cell sometimes holds several PMIDs ("21344236; 25994375") or stray bytes ("28901403\u00e2")
         cells = (row[f"{prefix} PMID{i}"] for i in range(1, 7))
-        pmids = tuple(dict.fromkeys(p for c in cells for p in re.split(r"[;,\s]+", c) if p))
-        bad = [p for p in pmids if not p.isdigit()]
-        if bad:
-            problems.append(reject(file, line, "bad-pmid", f"{prefix} PMID(s) {', '.join(bad)} are not numbers", raw))
+        tokens = [t for c in cells for t in re.split(r"[;,\s]+", c) if t]
+        pmids_found: list[str] = []
+        for token in tokens:
+            m = re.fullmatch(r"\D{0,3}(\d+)\D{0,3}", token)
+            if not m:
+                problems.append(reject(file, line, "bad-pmid", f"{prefix} PMID {token!r} is not a PubMed id", raw))
+                break
+            if m.group(1) != token:
+                problems.append(warning(file, line, "pmid-cleaned",
+                                        f"{prefix} PMID {token!r} had stray characters; read as {m.group(1)}"))
+            pmids_found.append(m.group(1))
+        else:
+            pmids = tuple(dict.fromkeys(pmids_found))
+        if any(p.level == "reject" for p in problems):
             continue
         disease = row[f"{prefix} Disease ID"].strip() or None
         if disease:
@@ -182,7 +192,7 @@ def _parse(path: Path, columns: list[str], subject_kind: str) -> Iterator[Dosage
                 continue
             rec = DosageRecord(file, line, "region", None, None, isca, row["ISCA Region Name"].strip(),
                                row["cytoBand"].strip(), assembly, chrom, start, end, tuple(calls), evaluated)
-        rec.warnings.extend(warnings)
+        rec.warnings.extend(warnings + [p for p in problems if p.level == "warning"])
         if not calls:
             rec.warnings.append(warning(path, line, "not-evaluated", "neither HI nor TS has been evaluated"))
         yield rec

@@ -34,7 +34,11 @@ COLUMNS = [
     "GENE SYMBOL", "GENE ID (HGNC)", "DISEASE LABEL", "DISEASE ID (MONDO)", "MOI", "SOP",
     "CLASSIFICATION", "ONLINE REPORT", "CLASSIFICATION DATE", "GCEP",
 ]
-ASSERTION = re.compile(r"CGGV:(assertion_[0-9a-f-]{36})(?:-([0-9TZ.:-]+))?", re.IGNORECASE)
+# CGGV:assertion_<uuid>-<approval timestamp> (GCI) or CGGCIEX:assertion_<n> (legacy GCI-express curations)
+ASSERTION = re.compile(
+    r"(CGGV|CGGCIEX):(assertion_(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+))(?:-(\S+))?",
+    re.IGNORECASE,
+)
 CREATED = re.compile(r"FILE CREATED:\s*(\d{4}-\d{2}-\d{2})")
 SOP = re.compile(r"^SOP(\d+)$", re.IGNORECASE)
 
@@ -51,6 +55,7 @@ class GeneValidityRecord(Record):
     sop_code: str
     classification: str  # concept IRI
     report_url: str
+    assertion_ns: str  # "cggv" (GCI) or "cggciex" (legacy GCI express)
     assertion_id: str  # "assertion_<uuid>" (stable across versions)
     assertion_version: str  # "<uuid>-<timestamp>" part after the uuid, "" if absent
     classification_date: str  # ISO dateTime
@@ -101,8 +106,7 @@ def parse(path: Path) -> Iterator[GeneValidityRecord | Problem]:
             continue
         if not header_seen:
             if fields and fields[0].strip().upper() == "GENE SYMBOL":
-                for p in check_header(path, line, fields, COLUMNS):
-                    yield p
+                yield from check_header(path, line, fields, COLUMNS)
                 header_seen = True
             elif not _is_banner(fields):
                 raise FileProblem(path, line, "header", "no 'GENE SYMBOL,GENE ID (HGNC),...' header before the "
@@ -166,12 +170,14 @@ def _row(file: str, line: int, f: list[str], raw: str) -> Iterator[GeneValidityR
     a = ASSERTION.search(report)
     if not a:
         yield reject(file, line, "no-assertion-id",
-                     f"ONLINE REPORT {report!r} has no CGGV:assertion_<uuid> id to name the statement", raw)
+                     f"ONLINE REPORT {report!r} has no CGGV:assertion_<uuid> or CGGCIEX:assertion_<n> id "
+                     "to name the statement", raw)
         return
     rec = GeneValidityRecord(
         file, line, gene_symbol=symbol, hgnc_id=hgnc_id, disease_label=label, mondo_id=mondo_id, moi=moi,
         moi_code=moi_code, sop=sop, sop_code=sop_code, classification=classification, report_url=report,
-        assertion_id=a.group(1).lower(), assertion_version=(a.group(2) or ""), classification_date=when, gcep=gcep,
+        assertion_ns=a.group(1).lower(), assertion_id=a.group(2).lower(), assertion_version=(a.group(3) or ""),
+        classification_date=when, gcep=gcep,
     )
     rec.warnings.extend(warnings)
     yield rec

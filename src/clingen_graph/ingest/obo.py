@@ -12,7 +12,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import FileProblem, Problem, Record, ReleaseInfo, date_from_name, head_text, iter_lines, open_binary
+from .base import (
+    FileProblem,
+    Problem,
+    Record,
+    ReleaseInfo,
+    date_from_name,
+    head_text,
+    iter_lines,
+    open_binary,
+)
 
 DATA_VERSION = re.compile(r"^data-version:\s*(\S+)", re.MULTILINE)
 OWL_VERSION = re.compile(r'owl:versionIRI\s+rdf:resource="[^"]*?/(\d{4}-\d{2}-\d{2})/')
@@ -108,12 +117,20 @@ def parse_with_pronto(path: Path, prefix: str) -> Iterator[TermRecord | Problem]
     ancestors = closure(parents)
     for t in terms:
         yield TermRecord(
-            str(path), lines.get(t.id, 1), curie=t.id, label=t.name, definition=str(t.definition) if t.definition else None,
+            str(path), lines.get(t.id, 1), curie=t.id, label=t.name,
+            definition=str(t.definition) if t.definition else None,
             synonyms=tuple(sorted({s.description for s in t.synonyms if s.scope == "EXACT"})),
             parents=parents[t.id], ancestors=tuple(sorted(ancestors[t.id])), deprecated=bool(t.obsolete),
-            replaced_by=tuple(sorted(r.id for r in t.replaced_by)), consider=tuple(sorted(c.id for c in t.consider)),
+            replaced_by=_raw_ids(t, "replaced_by"), consider=_raw_ids(t, "consider"),
             xrefs=_xrefs(x.id for x in t.xrefs),
         )
+
+
+def _raw_ids(term: object, attr: str) -> tuple[str, ...]:
+    """The ids of ``replaced_by``/``consider`` as written. pronto's ``term.replaced_by`` resolves each id to a
+    term of the same file and raises KeyError when it is not there (MONDO terms replaced by HP terms,
+    ``consider: obo.MONDO_…`` in converted files), so the raw ids are read instead."""
+    return tuple(sorted(getattr(term._data(), attr)))  # type: ignore[attr-defined]
 
 
 def _xrefs(ids: Iterable[str]) -> tuple[str, ...]:

@@ -67,7 +67,7 @@ def parse(path: Path) -> Iterator[MappingRecord | Problem]:
             yield fields
             continue
         if not header_seen:
-            yield from check_header(path, line, fields, COLUMNS[:4])
+            yield from check_header(path, line, fields, COLUMNS[:4], optional=COLUMNS[4:])
             cols = {h: i for i, h in enumerate(fields)}
             header_seen = True
             continue

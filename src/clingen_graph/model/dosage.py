@@ -6,11 +6,11 @@ region subjects keep their ISCA id. The genomic location is kept with its build.
 
 from __future__ import annotations
 
+from .. import valuesets
 from ..ids import expand_curie, mint, pmid_iri
 from ..ingest.base import Problem, reject
 from ..ingest.clingen_dosage import DosageRecord
 from ..terms import CGV, DCTERMS, EVALUATOR_ROLE, RDFS, TYPE, types_for
-from .. import valuesets
 from .rdf import Triple, date_or_datetime, integer, iri, text
 from .references import References
 

@@ -6,18 +6,18 @@ MOI) is minted from its content so the same gene-disease-MOI is one node across 
 
 from __future__ import annotations
 
+from .. import valuesets
 from ..ids import agent_iri, expand_curie, gene_iri, mint
 from ..ingest.base import Problem
 from ..ingest.clingen_gene_validity import GeneValidityRecord
 from ..terms import APPROVER_ROLE, CAUSAL_GERMLINE, CGV, DCTERMS, RDFS, TYPE, types_for
-from .. import valuesets
 from .rdf import Triple, date_or_datetime, iri, text
 from .references import References
 
 
 def statement_iri(rec: GeneValidityRecord) -> str:
     version = f"-{rec.assertion_version}" if rec.assertion_version else ""
-    return expand_curie(f"cggv:{rec.assertion_id}{version}")
+    return expand_curie(f"{rec.assertion_ns}:{rec.assertion_id}{version}")
 
 
 def proposition_iri(gene: str, disease: str, moi: str) -> str:
@@ -40,8 +40,8 @@ def to_triples(rec: GeneValidityRecord, refs: References) -> tuple[list[Triple],
     out: list[Triple] = [(s, TYPE, t) for t in types_for("GeneDiseaseValidityStatement")]
     out += [
         (s, RDFS.label, text(f"{rec.gene_symbol} - {rec.disease_label} ({rec.moi_code}): {cls_label}")),
-        (s, DCTERMS.identifier, text(f"CGGV:{rec.assertion_id}")),
-        (s, DCTERMS.isVersionOf, iri(expand_curie(f"cggv:{rec.assertion_id}"))),
+        (s, DCTERMS.identifier, text(f"{rec.assertion_ns.upper()}:{rec.assertion_id}")),
+        (s, DCTERMS.isVersionOf, iri(expand_curie(f"{rec.assertion_ns}:{rec.assertion_id}"))),
         (s, CGV.proposition, p),
         (s, CGV.classification, iri(rec.classification)),
         (s, CGV.direction, text(valuesets.concept_property(rec.classification, CGV.direction.value) or "supports")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store
@@ -77,21 +77,16 @@ class OxigraphStore:
     def replace_graph(self, name: str, triples: Iterable[Triple]) -> int:
         self._require_writable()
         g = NamedNode(name)
+        # Read the triples before touching the graph: an iterable that fails half-way must leave the old
+        # content in place, not an emptied graph.
+        quads = [Quad(s, p, o, g) for s, p, o in triples]
         self._store.remove_graph(g)
-        count = 0
-
-        def quads() -> Iterator[Quad]:
-            nonlocal count
-            for s, p, o in triples:
-                count += 1
-                yield Quad(s, p, o, g)
-
         try:
-            self._store.bulk_extend(quads())
+            self._store.bulk_extend(quads)
             self._store.flush()
         except OSError as exc:
             raise StoreError(f"writing graph {name} failed: {exc}") from exc
-        return count
+        return len(quads)
 
     def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:
         self._require_writable()

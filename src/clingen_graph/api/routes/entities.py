@@ -1,0 +1,112 @@
+"""Entity endpoints: genes, diseases, statements and releases, as JSON-LD, Turtle or N-Triples."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pyoxigraph import RdfFormat, serialize
+
+from ...ids import IdError, compress_iri, expand_curie, gene_iri, mondo_iri, prefix_map, to_iri
+from ...query import api_query, construct_triples, select_rows
+from ..deps import StateDep
+from ..errors import ApiProblem
+from ..jsonld import context, frame
+from ..sparql_exec import negotiate
+
+router = APIRouter(tags=["entities"])
+FORMATS = {"application/ld+json": None, "application/json": None, "text/turtle": RdfFormat.TURTLE,
+           "application/n-triples": RdfFormat.N_TRIPLES}
+ACCEPT_DOC = "JSON-LD (default), `text/turtle` or `application/n-triples` by `Accept`."
+
+
+def _render(request: Request, state: StateDep, name: str, param: str, iri: str, roots_from: str | None) -> Response:
+    media = negotiate(request.headers.get("accept", ""), FORMATS, "application/ld+json")
+    if media is None:
+        raise ApiProblem(406, "Not acceptable", "available as " + ", ".join(FORMATS))
+    key = (name, iri, media)
+    hit = state.cached(key)
+    if hit is not None:
+        return Response(hit, media_type=media)
+    triples = construct_triples(state.store, api_query(name).bind({param: iri}), state.graphs)
+    if not any(t.subject.value == iri for t in triples):
+        raise ApiProblem(404, "Not found", f"{compress_iri(iri)} is not in the current releases")
+    fmt = FORMATS[media]
+    if fmt is None:
+        roots = [iri]
+        if roots_from:
+            roots += sorted({t.subject.value for t in triples
+                             if t.predicate.value.endswith("#proposition") and t.subject.value != iri})
+        body = orjson.dumps(frame(triples, roots))
+    else:
+        body = serialize(triples, format=fmt, prefixes=prefix_map() if fmt == RdfFormat.TURTLE else None)
+    state.remember(key, body)
+    return Response(body, media_type=media)
+
+
+def resolve_gene(state: StateDep, gene_id: str) -> str:
+    """HGNC:1100, hgnc:1100, 1100, the IRI, or a symbol (approved, then previous, then alias)."""
+    text = gene_id.strip()
+    if re.fullmatch(r"(?i)(hgnc:)?\d{1,6}", text) or text.startswith("http"):
+        return to_iri(text) if text.startswith("http") else gene_iri(text)
+    rows = select_rows(state.store, api_query("gene-by-symbol").bind({"symbol": text}), state.graphs)
+    if rows:
+        return rows[0]["gene"].value  # type: ignore[union-attr]
+    raise ApiProblem(404, "Not found", f"no gene with HGNC id or symbol {gene_id!r}")
+
+
+@router.get("/genes/{gene_id}", summary="A gene and the statements about it",
+            description="`gene_id` is an HGNC id (`HGNC:1100`) or a symbol (`BRCA1`). " + ACCEPT_DOC)
+def get_gene(gene_id: str, request: Request, state: StateDep) -> Response:
+    return _render(request, state, "gene", "gene", resolve_gene(state, gene_id), "statements")
+
+
+@router.get("/diseases/{disease_id}", summary="A MONDO disease and the statements naming it",
+            description="`disease_id` is a MONDO id (`MONDO:0007254`). " + ACCEPT_DOC)
+def get_disease(disease_id: str, request: Request, state: StateDep) -> Response:
+    try:
+        iri = mondo_iri(disease_id)
+    except IdError as exc:
+        raise ApiProblem(400, "Bad identifier", str(exc)) from exc
+    return _render(request, state, "disease", "disease", iri, "statements")
+
+
+@router.get("/statements/{statement_id:path}", summary="One statement with its proposition and provenance",
+            description="`statement_id` is a CURIE (`cggv:assertion_…`, `cgid:dosage/…`) or a full IRI. "
+                        + ACCEPT_DOC)
+def get_statement(statement_id: str, request: Request, state: StateDep) -> Response:
+    text = statement_id
+    if text.upper().startswith("CGGV:"):
+        text = "cggv:" + text[5:]
+    try:
+        iri = to_iri(text) if not text.startswith("cgid:") else expand_curie(text)
+    except IdError as exc:
+        raise ApiProblem(400, "Bad identifier", str(exc)) from exc
+    return _render(request, state, "statement", "statement", iri, None)
+
+
+@router.get("/releases", summary="The loaded releases, current ones first")
+def get_releases(state: StateDep) -> Response:
+    from ...release import releases
+
+    current = {r.graph for r in state.releases.values()}
+    items: list[dict[str, Any]] = []
+    for r in releases(state.store):
+        items.append({
+            "id": r.graph, "source": r.source, "release": r.label, "issued": r.issued, "current": r.graph in current,
+            "file": r.file, "sha256": r.sha256, "loadedAt": r.loaded_at, "rowsRead": r.rows_read,
+            "rowsLoaded": r.rows_loaded, "rowsRejected": r.rows_rejected, "rowsQuarantined": r.rows_quarantined,
+            "triples": r.triples, "conforms": r.conforms,
+        })
+    items.sort(key=lambda i: (not i["current"], i["source"], i["release"]))
+    return Response(orjson.dumps({"releases": items}), media_type="application/json")
+
+
+@router.get("/context.jsonld", summary="The JSON-LD @context of every entity response")
+def get_context() -> Response:
+    return Response(orjson.dumps(context()), media_type="application/ld+json")
+
+

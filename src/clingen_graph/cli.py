@@ -1,0 +1,291 @@
+"""The ``clingen-graph`` command: load, validate, query, serve, stats.
+
+Commands are thin wrappers over library calls; heavy imports happen inside them so ``--help`` is quick.
+Exit codes: 0 ok, 1 error (a file failed, a query failed), 2 usage, 3 ``--strict`` or validation not met.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="clingen-graph: ClinGen gene-disease validity and dosage curations with MONDO, HPO and HGNC as a "
+    "validated RDF knowledge graph, served over SPARQL and JSON-LD.\n\n"
+    "Typical use: `clingen-graph load --bundled` then `clingen-graph serve`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="Store URL: oxigraph:DIR (default oxigraph:./var/store, or $CLINGEN_GRAPH_STORE) "
+                 "or memory:.", show_default=False),
+]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _open(store: str | None, *, read_only: bool = False):
+    from .store import StoreError, open_store
+
+    try:
+        return open_store(store, read_only=read_only)
+    except StoreError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; each file's source is detected "
+                                                      "from its content.", show_default=False)] = None,
+    bundled: Annotated[bool, typer.Option("--bundled", help="Load every file in the project's data/ folder.")] = False,
+    store: StoreOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse a whole release if any record violates "
+                                         "the SHACL shapes (default: quarantine those records).")] = False,
+    report: Annotated[Path, typer.Option("--report", help="Where rejected and warned rows are written "
+                                         "(TSV: level, source, file, line, code, message, raw).")]
+    = Path("var/rejects.tsv"),
+) -> None:
+    """Load source files as releases (one named graph per source release), validating them with SHACL.
+
+    References (HGNC, MONDO, HPO, MONDO mappings) load before curations, which are checked against them:
+    obsolete MONDO ids are repaired through replaced_by and reported. Loading a file already loaded is a
+    no-op. Ends with a table per file and writes every reject/warning with file:line to --report.
+    """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .api.state import bump_generation
+    from .release import load_paths
+    from .resources import data_dir
+
+    targets = list(paths or [])
+    if bundled:
+        targets.append(data_dir())
+    if not targets:
+        raise _fail("give files/folders to load, or --bundled", 2)
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(missing)}", 2)
+    console = Console(stderr=True)
+    graph_store = _open(store)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def progress(path: Path, phase: str, n: int) -> None:
+            bar.update(task, description=f"{path.name}: {phase} {n:,} rows")
+
+        summaries = load_paths(graph_store, targets, strict=strict, progress=progress)
+    bump_generation(graph_store)
+    graph_store.close()
+
+    table = Table(title="load summary", show_lines=False)
+    for col in ("file", "source", "release", "status", "read", "loaded", "rejected", "quarantined", "warnings",
+                "triples", "s"):
+        table.add_column(col, justify="right" if col in {"read", "loaded", "rejected", "quarantined", "warnings",
+                                                         "triples", "s"} else "left")
+    for s in summaries:
+        table.add_row(Path(s.file).name, s.source, s.release, s.status + (f" ({s.message})" if s.message and
+                      s.status != "loaded" else ""), f"{s.rows_read:,}", f"{s.rows_loaded:,}", f"{s.rows_rejected:,}",
+                      f"{s.rows_quarantined:,}", f"{s.warnings:,}", f"{s.triples:,}", f"{s.seconds:.1f}")
+    Console(width=max(Console().width, 160)).print(table)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    with report.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        w.writerow(["level", "source", "file", "line", "code", "message", "raw"])
+        for s in summaries:
+            for p in s.problems:
+                w.writerow([p.level, s.source, p.file, p.line, p.code, p.message, p.raw.replace("\t", " ")])
+    problems = sum(len(s.problems) for s in summaries)
+    console.print(f"{problems:,} rejects/warnings written to {report}")
+    if any(s.status == "refused" for s in summaries):
+        raise typer.Exit(3)
+    if any(s.status == "failed" for s in summaries):
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    store: StoreOpt = None,
+    engine: Annotated[str, typer.Option(help="sparql (fast, compiled shapes) or pyshacl (the reference, slow), "
+                                        "or both (compares them).")] = "sparql",
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")] = None,
+) -> None:
+    """Validate the current release of each source in the store against shapes/*.ttl."""
+    import time
+
+    from pyoxigraph import RdfFormat
+
+    from .release import current_releases
+    from .validate import validate_store, validate_with_pyshacl
+
+    if engine not in {"sparql", "pyshacl", "both"}:
+        raise _fail("--engine is sparql, pyshacl or both", 2)
+    graph_store = _open(store, read_only=True)
+    failed = False
+    for name, rel in sorted(current_releases(graph_store).items()):
+        if source and name not in source:
+            continue
+        results = {}
+        if engine in {"sparql", "both"}:
+            t = time.perf_counter()
+            results["sparql"] = (validate_store(graph_store.raw, graph=rel.graph), time.perf_counter() - t)
+        if engine in {"pyshacl", "both"}:
+            t = time.perf_counter()
+            turtle = graph_store.dump(RdfFormat.N_TRIPLES, graph=rel.graph).decode()
+            import rdflib
+
+            g = rdflib.Graph().parse(data=turtle, format="nt")
+            results["pyshacl"] = (validate_with_pyshacl(g), time.perf_counter() - t)
+        for eng, (rep, secs) in results.items():
+            failed |= not rep.conforms
+            typer.echo(f"{name:28} {rel.label:16} {eng:8} {'conforms' if rep.conforms else 'VIOLATES':9} "
+                       f"{len(rep.violations):6} violations  {secs:7.2f} s")
+            for v in rep.violations[:5]:
+                typer.echo(f"    {v.focus} {v.path or ''} {v.component}: {v.message}")
+        if len(results) == 2:
+            a, b = ({v.key for v in r.violations} for r, _ in results.values())
+            same = "agree" if a == b else f"DISAGREE ({len(a ^ b)} differing results)"
+            typer.echo(f"    engines {same}")
+            failed |= a != b
+    if failed:
+        raise typer.Exit(3)
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A catalogue query name (see `clingen-graph query --list`) or a "
+                                        "path to a .rq file.")] = "",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Parameter as key=value (repeatable), "
+                                                    "e.g. --param gene=HGNC:1100.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv or table.")] = "table",
+    list_: Annotated[bool, typer.Option("--list", help="List the catalogue queries and their parameters.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Run a named query from queries/*.rq (or a .rq file) on the current releases."""
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
+
+    from . import query as catalogue
+    from .release import default_graphs
+
+    if list_ or not name:
+        for q in catalogue.catalogue().values():
+            params = " ".join(f"--param {p.name}=<{p.kind}>" for p in q.params)
+            typer.echo(f"{q.name:34} {q.title}\n{'':34} {params}")
+        return
+    if fmt not in {"json", "csv", "table"}:
+        raise _fail("--format is json, csv or table", 2)
+    try:
+        named = catalogue.get(name)
+        values = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        if len(values) != len(param or []):
+            raise catalogue.QueryError("parameters are key=value")
+        text = named.bind(values)
+    except catalogue.QueryError as exc:
+        raise _fail(str(exc), 2) from exc
+    graph_store = _open(store, read_only=True)
+    try:
+        result = graph_store.query(text, default_graphs=default_graphs(graph_store))
+    except SyntaxError as exc:
+        raise _fail(f"{named.path}: {exc}") from exc
+    if isinstance(result, QueryBoolean):
+        typer.echo("true" if bool(result) else "false")
+        return
+    if not isinstance(result, QuerySolutions | list):
+        sys.stdout.buffer.write(result.serialize(format=__import__("pyoxigraph").RdfFormat.TURTLE))
+        return
+    if fmt == "json":
+        sys.stdout.buffer.write(result.serialize(format=QueryResultsFormat.JSON))
+        typer.echo("")
+        return
+    rows = [[(row[v].value if row[v] is not None else "") for v in result.variables] for row in result]
+    header = [v.value for v in result.variables]
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(header)
+        w.writerows(rows)
+        typer.echo(out.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{named.title} ({len(rows)} rows)")
+    for h in header:
+        table.add_column(h, overflow="fold")
+    for r in rows:
+        table.add_row(*(_short(c) for c in r))
+    Console().print(table)
+
+
+def _short(value: str) -> str:
+    from .ids import compress_iri
+
+    return compress_iri(value) if value.startswith("http") else value
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a /sparql query may run before a 504.")] = 30.0,
+) -> None:
+    """Serve SPARQL (/sparql) and JSON-LD entities (/genes, /diseases, /statements, /releases; docs at /docs).
+
+    The store is opened read-only, so a load must not run at the same time on the same directory; after
+    a load, the server picks up the new releases on the next request.
+    """
+    import uvicorn
+
+    from .api.app import create_app
+    from .api.settings import Settings
+    from .store.base import store_url
+
+    url = store_url(store)
+    check = _open(url, read_only=url.startswith("oxigraph:"))
+    check.close()
+    settings = Settings(store=url, query_timeout=timeout)
+    typer.echo(f"serving {url} on http://{host}:{port} (SPARQL at /sparql, docs at /docs)", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def stats(store: StoreOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False
+          ) -> None:
+    """The releases in the store: which is current per source, rows read/loaded/rejected, triples."""
+    from .release import current_releases, releases
+
+    graph_store = _open(store, read_only=True)
+    current = {r.graph for r in current_releases(graph_store).values()}
+    items = releases(graph_store)
+    if as_json:
+        typer.echo(json.dumps([{**r.__dict__, "current": r.graph in current} for r in items], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"releases in {graph_store.url}")
+    for col in ("source", "release", "current", "file", "read", "loaded", "rejected", "triples", "loaded at"):
+        table.add_column(col)
+    for r in items:
+        table.add_row(r.source, r.label, "yes" if r.graph in current else "", r.file, f"{r.rows_read:,}",
+                      f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", f"{r.triples:,}", r.loaded_at)
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

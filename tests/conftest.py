@@ -1,0 +1,82 @@
+"""Shared test fixtures: where the real-data excerpts live, stores, and small file-editing helpers.
+
+Everything here is generic; tests that need a particular record build it from a fixture file themselves.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from clingen_graph.store import GraphStore, open_store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """``tests/fixtures``: small excerpts of real source files, one folder per source."""
+    return FIXTURES
+
+
+@pytest.fixture
+def memory_store() -> Iterator[GraphStore]:
+    store = open_store("memory:")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def disk_store(tmp_path: Path) -> Iterator[GraphStore]:
+    """An on-disk oxigraph store in the test's tmp folder (``store.url`` reopens it)."""
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    yield store
+    store.close()
+
+
+EditLine = Callable[..., Path]
+
+
+@pytest.fixture
+def edit_line(tmp_path: Path) -> EditLine:
+    """``edit_line(src, line, new, name=None)``: a copy of ``src`` in tmp_path with physical line ``line``
+    (1-based) replaced by the bytes ``new`` (``None`` drops the line). The copy keeps ``src``'s name unless
+    ``name`` is given, so release dates in file names still apply."""
+
+    def edit(src: Path, line: int, new: bytes | None, name: str | None = None) -> Path:
+        lines = src.read_bytes().split(b"\n")
+        if new is None:
+            del lines[line - 1]
+        else:
+            lines[line - 1] = new
+        dst = tmp_path / (name or src.name)
+        dst.write_bytes(b"\n".join(lines))
+        return dst
+
+    return edit
+
+
+@pytest.fixture
+def truncated_gzip(tmp_path: Path) -> Callable[[Path], Path]:
+    """``truncated_gzip(src)``: ``src`` gzipped and cut in half, like an interrupted download."""
+
+    def cut(src: Path) -> Path:
+        data = gzip.compress(src.read_bytes())
+        dst = tmp_path / (src.name + ".gz")
+        dst.write_bytes(data[: len(data) // 2])
+        return dst
+
+    return cut
+
+
+def read_line(path: Path, line: int) -> bytes:
+    """Physical line ``line`` (1-based) of a file, without its newline."""
+    return path.read_bytes().split(b"\n")[line - 1]
+
+
+@pytest.fixture(scope="session")
+def line_of() -> Callable[[Path, int], bytes]:
+    return read_line

@@ -1,0 +1,73 @@
+"""Every catalogue query has its header and returns at least its minimum rows on the bundled data."""
+
+from __future__ import annotations
+
+import pytest
+
+from clingen_graph import query
+from clingen_graph.release import default_graphs
+
+CATALOGUE = query.catalogue()
+
+
+def test_catalogue_is_not_empty():
+    assert len(CATALOGUE) >= 6
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE), ids=sorted(CATALOGUE))
+def test_header(name):
+    q = CATALOGUE[name]
+    assert q.title and q.title != name
+    assert q.description
+    assert q.min_rows >= 1
+    assert set(q.example) == {p.name for p in q.params}, "every parameter needs an example value"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE), ids=sorted(CATALOGUE))
+def test_meets_minimum_on_bundled_data(name, reader):
+    q = CATALOGUE[name]
+    rows = query.select_rows(reader, q.bind(q.example), default_graphs(reader))
+    assert len(rows) >= q.min_rows, f"{name} returned {len(rows)} rows, needs {q.min_rows}"
+
+
+def test_gene_validity_answers_brca1(reader):
+    q = CATALOGUE["gene-validity"]
+    rows = query.select_rows(reader, q.bind({"gene": "HGNC:1100"}), default_graphs(reader))
+    diseases = {r["diseaseLabel"].value for r in rows}
+    assert "BRCA1-related cancer predisposition" in diseases
+    assert {r["gcep"].value for r in rows} == {"Hereditary Cancer Gene Curation Expert Panel"}
+    assert {r["classificationLabel"].value for r in rows} == {"Definitive"}
+
+
+def test_disease_subtypes_uses_closure(reader):
+    q = CATALOGUE["disease-subtypes-genes"]
+    rows = query.select_rows(reader, q.bind({"disease": "MONDO:0100062"}), default_graphs(reader))
+    subtypes = {r["subtype"].value for r in rows}
+    assert len(subtypes) > 1, "subtypes of the disease must be found, not only the disease itself"
+    assert {r["classificationLabel"].value for r in rows} <= {"Definitive", "Strong", "Moderate"}
+
+
+def test_dosage_scores_are_codes(reader):
+    q = CATALOGUE["gene-dosage"]
+    rows = query.select_rows(reader, q.bind({"gene": "HGNC:1100"}), default_graphs(reader))
+    assert {(r["kind"].value, r["score"].value) for r in rows} >= {("HI", "3")}
+
+
+def test_obsolete_curations_show_replacements(reader):
+    q = CATALOGUE["obsolete-mondo-curations"]
+    rows = query.select_rows(reader, q.text, default_graphs(reader))
+    assert any(r["replacement"] is not None for r in rows)
+
+
+def test_unknown_parameter_and_bad_iri_are_errors():
+    q = CATALOGUE["gene-validity"]
+    with pytest.raises(query.QueryError):
+        q.bind({"nope": "x"})
+    with pytest.raises(query.QueryError):
+        q.bind({"gene": "not a curie"})
+
+
+def test_string_parameters_are_escaped():
+    q = CATALOGUE["region-dosage"]
+    text = q.bind({"assembly": 'GRCh38" } ; DROP ALL ; #', "chromosome": "chr1", "start": "1", "end": "2"})
+    assert 'DROP ALL ; #"' in text  # stayed inside a literal
