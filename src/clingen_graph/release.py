@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from . import __version__
 from .ids import GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
@@ -33,7 +33,7 @@ from .query import internal_query, select_rows
 from .resources import ontology_dir
 from .store.base import GraphStore
 from .terms import CGV, DCTERMS, PROV, RDFS, TYPE, VOID
-from .validate import ValidationReport, validate_store
+from .validate import ValidationReport, validate_graph
 
 ONTOLOGY_SOURCE = "clingen-graph-ontology"
 Progress = Callable[[str, int], None]
@@ -285,31 +285,32 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
         return summary
 
-    # 2. validate the staged release; quarantine the records that own a violating node
-    staged = Store()
-    staged.bulk_extend(Quad(s, p, o, DefaultGraph()) for _, ts in kept for s, p, o in ts)
+    # 2. write the release graph aside (invisible until its metadata exists), validate it where it is,
+    #    and quarantine the records that own a violating node
+    _remove_orphans(store)
+    if progress:
+        progress("writing", len(kept))
+    summary.triples = store.replace_graph(summary.graph, [t for _, ts in kept for t in ts])
     if progress:
         progress("validating", len(kept))
-    report = validate_store(staged)
+    report = validate_graph(store, summary.graph)
     summary.conforms = report.conforms
     if not report.conforms:
         if strict:
+            store.drop_graph(summary.graph)
             summary.status = "refused"
             summary.message = f"{len(report.violations)} SHACL violation(s) and --strict: release refused"
             summary.problems += _violation_problems(report, kept, summary.source)
+            summary.graph = ""
             return summary
         quarantined = _quarantine(report, kept)
         summary.problems += _violation_problems(report, [kept[i] for i in sorted(quarantined)], summary.source)
         summary.rows_quarantined = len(quarantined)
         summary.rows_rejected += len(quarantined)
         kept = [k for i, k in enumerate(kept) if i not in quarantined]
-    del staged
+        summary.triples = store.replace_graph(summary.graph, [t for _, ts in kept for t in ts])
 
-    # 3. write the release graph aside, then make it visible with its metadata in one transaction
-    _remove_orphans(store)
-    if progress:
-        progress("writing", len(kept))
-    summary.triples = store.replace_graph(summary.graph, (t for _, ts in kept for t in ts))
+    # 3. make the release visible: its metadata goes in, in one transaction
     summary.rows_loaded = len(kept)
     summary.warnings = sum(p.level == "warning" for p in summary.problems)
     meta = _metadata(summary, spec.title, spec.homepage, spec.license, info.issued, sha, path, started)

@@ -6,6 +6,8 @@ Every ``cgv:`` name used by the code is listed here and declared (label + defini
 
 from __future__ import annotations
 
+from functools import cache
+
 from pyoxigraph import NamedNode
 
 from .ids import VOCAB, expand_curie
@@ -14,14 +16,18 @@ from .ids import VOCAB, expand_curie
 class _Namespace:
     def __init__(self, base: str) -> None:
         self._base = base
+        self._nodes: dict[str, NamedNode] = {}
 
     def __getattr__(self, name: str) -> NamedNode:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
-        return NamedNode(self._base + name)
+        return self[name]
 
     def __getitem__(self, name: str) -> NamedNode:
-        return NamedNode(self._base + name)
+        node = self._nodes.get(name)
+        if node is None:  # terms are built per triple: cache the node objects
+            node = self._nodes[name] = NamedNode(self._base + name)
+        return node
 
 
 RDF = _Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
@@ -64,11 +70,12 @@ SUPER_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def types_for(cls: str) -> list[NamedNode]:
+@cache
+def types_for(cls: str) -> tuple[NamedNode, ...]:
     """``cgv:cls`` plus its materialised cgv super-types and SEPIO types."""
     out = [CGV[cls]] + [CGV[s] for s in SUPER_TYPES.get(cls, ())]
     out += [obo(c) for c in SEPIO_TYPES.get(cls, ())]
-    return out
+    return tuple(out)
 
 
 # Relations and fixed individuals the model refers to by SEPIO/RO/HPO id.

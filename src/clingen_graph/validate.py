@@ -12,7 +12,7 @@ anything else make the fast engine refuse (``UnsupportedShapeError``) rather tha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -224,7 +224,10 @@ def compiled_shapes(folder: str | None = None) -> dict[str, _Shape]:
 
 # --- running them -------------------------------------------------------------------------------------
 
-def _violators(data: Store, shapes: dict[str, _Shape], shape: _Shape, focus: str,
+Run = Callable[[str], Iterable]
+
+
+def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
                out: list[Violation] | None, depth: int = 0) -> set[str]:
     """Focus nodes (matched by ``focus``, a pattern binding ?this) that violate ``shape``."""
     if depth > 8:
@@ -233,7 +236,7 @@ def _violators(data: Store, shapes: dict[str, _Shape], shape: _Shape, focus: str
     for check in shape.checks:
         select = "?this ?v" if check.value_var else "?this"
         q = f"SELECT DISTINCT {select} WHERE {{ {focus} {check.pattern} }}"
-        for row in data.query(q):
+        for row in run(q):
             this = row["this"]
             if isinstance(this, Literal):
                 continue
@@ -245,9 +248,9 @@ def _violators(data: Store, shapes: dict[str, _Shape], shape: _Shape, focus: str
     for path, node_iri, msg, sev in shape.nested:
         child = shapes[node_iri]
         child_focus = focus.replace("?this", "?parent") + f" ?parent <{path}> ?this ."
-        for value in _violators(data, shapes, child, child_focus, None, depth + 1):
+        for value in _violators(run, shapes, child, child_focus, None, depth + 1):
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> <{value}> }}"
-            for row in data.query(q):
+            for row in run(q):
                 bad.add(row["this"].value)
                 if out is not None:
                     out.append(Violation(row["this"].value, shape.iri, path, "NodeConstraintComponent", sev, msg,
@@ -255,21 +258,31 @@ def _violators(data: Store, shapes: dict[str, _Shape], shape: _Shape, focus: str
     return bad
 
 
-def validate_store(data: Store, *, graph: str | None = None, folder: Path | None = None) -> ValidationReport:
-    """Validate the default graph (or ``graph``) of a pyoxigraph store with the compiled shapes."""
+def _validate(run: Run, folder: Path | None) -> ValidationReport:
     shapes = compiled_shapes(str(folder) if folder else None)
-    if graph is not None:
-        staged = Store()
-        staged.extend(q for q in data.quads_for_pattern(None, None, None, NamedNode(graph)))
-        return validate_store(_to_default(staged), folder=folder)
     violations: list[Violation] = []
     for shape in shapes.values():
         if shape.target_class is None:
             continue
-        _violators(data, shapes, shape, f"?this <{RDF_TYPE}> <{shape.target_class}> .", violations)
+        _violators(run, shapes, shape, f"?this <{RDF_TYPE}> <{shape.target_class}> .", violations)
     violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
     conforms = not any(v.severity == "Violation" for v in violations)
     return ValidationReport(conforms, violations, "sparql")
+
+
+def validate_store(data: Store, *, graph: str | None = None, folder: Path | None = None) -> ValidationReport:
+    """Validate the default graph (or the named ``graph``) of a pyoxigraph store with the compiled shapes."""
+    if graph is not None:
+        return _validate(lambda q: data.query(q, default_graph=NamedNode(graph)), folder)
+    return _validate(data.query, folder)
+
+
+def validate_graph(store: object, graph: str, *, folder: Path | None = None) -> ValidationReport:
+    """Validate one named graph of any :class:`~clingen_graph.store.GraphStore` (SPARQL only, so it runs
+    where the data is, embedded or remote)."""
+    from .query import select_rows
+
+    return _validate(lambda q: select_rows(store, q, [graph]), folder)
 
 
 def _to_default(store: Store) -> Store:

@@ -35,21 +35,20 @@ def install(app: FastAPI) -> None:
     async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
         return problem(exc.status, exc.title, exc.detail, request)
 
-    @app.exception_handler(QueryTimeout)
-    async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
-        return problem(504, "Query timeout", str(exc), request)
+    # typed library errors → status and title (one table, one handler)
+    statuses: dict[type[Exception], tuple[int, str]] = {
+        QueryTimeout: (504, "Query timeout"),
+        QueryError: (400, "Bad query"),
+        IdError: (400, "Bad identifier"),
+        StoreError: (503, "Store unavailable"),
+    }
 
-    @app.exception_handler(QueryError)
-    async def _query(request: Request, exc: QueryError) -> JSONResponse:
-        return problem(400, "Bad query", str(exc), request)
+    async def _typed(request: Request, exc: Exception) -> JSONResponse:
+        status, title = next(v for k, v in statuses.items() if isinstance(exc, k))
+        return problem(status, title, str(exc), request)
 
-    @app.exception_handler(IdError)
-    async def _id(request: Request, exc: IdError) -> JSONResponse:
-        return problem(400, "Bad identifier", str(exc), request)
-
-    @app.exception_handler(StoreError)
-    async def _store(request: Request, exc: StoreError) -> JSONResponse:
-        return problem(503, "Store unavailable", str(exc), request)
+    for exc_type in statuses:
+        app.add_exception_handler(exc_type, _typed)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

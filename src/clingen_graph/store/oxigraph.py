@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store
@@ -79,14 +79,22 @@ class OxigraphStore:
         g = NamedNode(name)
         # Read the triples before touching the graph: an iterable that fails half-way must leave the old
         # content in place, not an emptied graph.
-        quads = [Quad(s, p, o, g) for s, p, o in triples]
+        quads = (Quad(s, p, o, g) for s, p, o in (triples if isinstance(triples, list) else list(triples)))
         self._store.remove_graph(g)
+        count = 0
+
+        def counted() -> Iterator[Quad]:
+            nonlocal count
+            for q in quads:
+                count += 1
+                yield q
+
         try:
-            self._store.bulk_extend(quads)
+            self._store.bulk_extend(counted())
             self._store.flush()
         except OSError as exc:
             raise StoreError(f"writing graph {name} failed: {exc}") from exc
-        return len(quads)
+        return count
 
     def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:
         self._require_writable()
