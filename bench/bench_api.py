@@ -14,8 +14,8 @@ CLI has no ``serve`` command, ``uvicorn --factory clingen_graph.api.app:create_a
 Prints requests/s, p50/p99 latency and non-2xx counts (targets: >= 800 requests/s, p99 <= 50 ms). The server is
 always stopped, also on errors and Ctrl-C. Install wrk with ``apt-get update && apt-get install -y wrk``.
 
-    /tmp/venv/bin/python bench/bench_api.py --store /tmp/bench/real-store
-    /tmp/venv/bin/python bench/bench_api.py            # builds the bundled-data store first (~1 min)
+    .venv/bin/python bench/bench_api.py --store /tmp/bench/real-store
+    .venv/bin/python bench/bench_api.py            # builds the bundled-data store first (~1 min)
 """
 
 from __future__ import annotations

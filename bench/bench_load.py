@@ -11,9 +11,9 @@
 
 Each measurement runs in its own child process (clean peak RSS, hard time limit ``--timeout``).
 
-    /tmp/venv/bin/python bench/bench_load.py                       # both, 10M synthetic
-    /tmp/venv/bin/python bench/bench_load.py --triples 300000      # quick
-    /tmp/venv/bin/python bench/bench_load.py --skip-real --keep --workdir /tmp/bench
+    .venv/bin/python bench/bench_load.py                       # both, 10M synthetic
+    .venv/bin/python bench/bench_load.py --triples 300000      # quick
+    .venv/bin/python bench/bench_load.py --skip-real --keep --workdir /tmp/bench
 """
 
 from __future__ import annotations

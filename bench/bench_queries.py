@@ -15,8 +15,8 @@ Both run on (a) the bundled real data and (b) the synthetic store (10M by defaul
 ``default_graphs=clingen_graph.release.default_graphs(store)`` like the API. Stores are reused when given
 (``--real-store``, ``--store``), else built (``release.load_paths`` / our synthetic load path).
 
-    /tmp/venv/bin/python bench/bench_queries.py --store /tmp/bench/synthetic-ours --real-store /tmp/bench/real-store
-    /tmp/venv/bin/python bench/bench_queries.py --triples 300000
+    .venv/bin/python bench/bench_queries.py --store /tmp/bench/synthetic-ours --real-store /tmp/bench/real-store
+    .venv/bin/python bench/bench_queries.py --triples 300000
 """
 
 from __future__ import annotations

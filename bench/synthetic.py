@@ -29,8 +29,8 @@ MONDO/HGNC ids used as examples in the query catalogue (``queries/*.rq``) are pl
 (MONDO examples five levels deep, so their subtree is a realistic "disease with subtypes"), so the
 catalogue's examples return rows on the synthetic store too.
 
-    /tmp/venv/bin/python bench/synthetic.py --triples 10000000 --out /tmp/synthetic-10M.nq
-    /tmp/venv/bin/python bench/synthetic.py --triples 300000 --out /tmp/s.nq --validate
+    .venv/bin/python bench/synthetic.py --triples 10000000 --out /tmp/synthetic-10M.nq
+    .venv/bin/python bench/synthetic.py --triples 300000 --out /tmp/s.nq --validate
 """
 
 from __future__ import annotations
