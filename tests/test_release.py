@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from clingen_graph import query
 from clingen_graph.ids import GRAPH_BASE, META_GRAPH, expand_curie, graph_iri
+from clingen_graph.query import select_rows
 from clingen_graph.release import (
     LoadSummary,
     current_releases,
@@ -73,15 +75,15 @@ def test_summaries(loaded, fixtures_dir: Path) -> None:
     hgnc = by_file["hgnc_entries_2024-07-23.tsv"]
     assert (hgnc.release, hgnc.rows_read, hgnc.rows_loaded, hgnc.rows_rejected) == ("2024-07-23", 14, 14, 0)
     gv = by_file["clingen_gene_validity_2026-02-09.csv"]
-    assert (gv.release, gv.rows_read, gv.rows_loaded, gv.rows_rejected) == ("2026-02-09", 5, 4, 1)
+    assert (gv.release, gv.rows_read, gv.rows_loaded, gv.rows_rejected) == ("2026-02-09", 5, 5, 0)
     assert gv.graph == graph_iri("clingen-gene-validity", "2026-02-09")
     export = str(fixtures_dir / EXPORT)
     assert [(p.level, p.code, p.file, p.line) for p in gv.problems] == [
         ("warning", "obsolete-repaired", export, 10),
-        ("reject", "obsolete-term", export, 11),
+        ("warning", "obsolete-unrepaired", export, 11),
     ]
     assert "MONDO:0011311" in gv.problems[1].message
-    assert str(gv.problems[1]).startswith(f"{export}:11: reject:")
+    assert str(gv.problems[1]).startswith(f"{export}:11: warning:")
 
 
 def test_obsolete_disease_is_repaired(loaded) -> None:
@@ -93,13 +95,18 @@ def test_obsolete_disease_is_repaired(loaded) -> None:
     assert _objects(store, graph, proposition, CGV.objectCondition) == {expand_curie("MONDO:0014306")}
 
 
-def test_obsolete_disease_without_replacement_is_rejected(loaded) -> None:
+def test_obsolete_disease_without_replacement_is_loaded_as_cited(loaded) -> None:
+    """A real curation is never dropped because our MONDO is newer: it loads citing the obsolete term,
+    with a warning, and the obsolete-mondo-curations query lists it for review."""
     store, by_file = loaded
     graph = by_file["clingen_gene_validity_2026-02-09.csv"].graph
-    assert _subjects(store, graph, ASB10) == set()
+    assert _subjects(store, graph, ASB10) != set()
     rows = store.query(f"ASK {{ ?p <{CGV.objectCondition.value}> <{expand_curie('MONDO:0011311')}> }}",
                        default_graphs=[graph])
-    assert not bool(rows)
+    assert bool(rows)
+    listed = select_rows(store, query.get("obsolete-mondo-curations").text, default_graphs(store))
+    cited = {r["cited"].value for r in listed if r["statement"].value.startswith(ASB10)}
+    assert cited == {expand_curie("MONDO:0011311")}
 
 
 def test_same_file_again_is_unchanged(loaded, fixtures_dir: Path) -> None:
@@ -109,7 +116,7 @@ def test_same_file_again_is_unchanged(loaded, fixtures_dir: Path) -> None:
     summary = again["clingen_gene_validity_2026-02-09.csv"]
     assert summary.status == "unchanged"
     assert summary.graph == by_file["clingen_gene_validity_2026-02-09.csv"].graph
-    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (5, 4, 1)
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (5, 5, 0)
     assert store.graphs() == graphs
     assert releases(store) == metas
 
@@ -214,7 +221,7 @@ def test_release_metadata(loaded, fixtures_dir: Path) -> None:
     assert gv.graph == summary.graph
     assert gv.sha256 == sha256_of(fixtures_dir / EXPORT)
     assert (gv.file, gv.label, gv.issued) == ("clingen_gene_validity_2026-02-09.csv", "2026-02-09", "2026-02-09")
-    assert (gv.rows_read, gv.rows_loaded, gv.rows_rejected, gv.rows_quarantined) == (5, 4, 1, 0)
+    assert (gv.rows_read, gv.rows_loaded, gv.rows_rejected, gv.rows_quarantined) == (5, 5, 0, 0)
     assert gv.triples == summary.triples == _triples_in(store, gv.graph)
     assert gv.conforms is True
     assert {r.source for r in releases(store)} == {"clingen-graph-ontology", "hgnc", "mondo", "clingen-gene-validity"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import valuesets
 from ..ids import expand_curie, mint, pmid_iri
-from ..ingest.base import Problem, reject
+from ..ingest.base import Problem, reject, warning
 from ..ingest.clingen_dosage import DosageRecord
 from ..terms import CGV, DCTERMS, EVALUATOR_ROLE, RDFS, TYPE, types_for
 from .rdf import Triple, date_or_datetime, integer, iri, text
@@ -22,6 +22,10 @@ def _subject(rec: DosageRecord, refs: References) -> tuple[str | None, list[Prob
         return expand_curie(f"isca:{rec.isca_id}"), []
     assert rec.ncbi_gene is not None
     gene = refs.gene_for_ncbi(rec.ncbi_gene)
+    if gene is None and (gene := refs.gene_for_ncbi(rec.ncbi_gene, rec.gene_symbol)) is not None:
+        return gene, [warning(rec.file, rec.line, "gene-by-symbol",
+                              f"NCBI Gene {rec.ncbi_gene} is not in the loaded HGNC release; "
+                              f"matched {rec.gene_symbol} by its approved symbol")]
     if gene is None:
         where = "the loaded HGNC release" if refs.hgnc_ids is not None else "any loaded HGNC release (load HGNC first)"
         return None, [reject(rec.file, rec.line, "unknown-gene",

@@ -1,8 +1,11 @@
 """Reference look-ups that curations are checked against: MONDO/HPO term status and HGNC ids.
 
 Built from the store's current reference releases (or from records in tests). A curation citing an
-obsolete term is repaired through ``replaced_by`` and reported; an obsolete term with no replacement is
-a reject; an id the reference does not know is loaded with a warning (it may be newer than the release).
+obsolete term is repaired through ``replaced_by`` and reported. An obsolete term with no single
+replacement is loaded as cited, with a warning: the curation is real and the catalogue query
+``obsolete-mondo-curations`` lists it for review; dropping it would lose a ClinGen assertion because our
+MONDO release is newer than the curation. An id the reference does not know is loaded with a warning too
+(it may be newer than the release).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..ids import compress_iri, expand_curie
-from ..ingest.base import Problem, reject, warning
+from ..ingest.base import Problem, warning
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,10 @@ class References:
     hgnc_ids: set[str] | None = None
     ncbi_to_hgnc: dict[str, str] = field(default_factory=dict)
     hgnc_symbols: dict[str, str] = field(default_factory=dict)  # HGNC:… → approved symbol
+    _by_symbol: dict[str, str] = field(default_factory=dict, repr=False)  # approved symbol → HGNC:…
 
-    def resolve_term(self, curie: str, file: str, line: int, raw: str = "") -> tuple[str, str | None, list[Problem]]:
-        """``(iri, cited_iri_if_repaired, problems)``; a reject among problems means: do not load the row."""
+    def resolve_term(self, curie: str, file: str, line: int) -> tuple[str, str | None, list[Problem]]:
+        """``(iri, cited_iri_if_repaired, problems)``; the problems are warnings to report with the row."""
         prefix = curie.split(":", 1)[0]
         table = self.terms.get(prefix)
         iri = expand_curie(curie)
@@ -51,18 +55,23 @@ class References:
                 f"{curie} is obsolete in {prefix} {release}; replaced by {new} (term replaced by)")]
         hint = f"; consider {', '.join(status.consider)}" if status.consider else ""
         many = f"; several replacements {', '.join(status.replaced_by)}" if status.replaced_by else ""
-        return iri, None, [reject(file, line, "obsolete-term",
-                                  f"{curie} is obsolete in {prefix} {release} with no single replacement{many}{hint}",
-                                  raw)]
+        return iri, None, [warning(file, line, "obsolete-unrepaired",
+                                   f"{curie} is obsolete in {prefix} {release} with no single replacement{many}{hint}; "
+                                   "loaded as cited")]
 
     def check_gene(self, hgnc_id: str, file: str, line: int) -> list[Problem]:
         if self.hgnc_ids is None or hgnc_id in self.hgnc_ids:
             return []
         return [warning(file, line, "unknown-gene", f"{hgnc_id} is not in the loaded HGNC release; loaded as cited")]
 
-    def gene_for_ncbi(self, ncbi: str) -> str | None:
-        """HGNC IRI for an NCBI Gene id, when HGNC is loaded and knows it."""
+    def gene_for_ncbi(self, ncbi: str, symbol: str | None = None) -> str | None:
+        """HGNC IRI for an NCBI Gene id, when HGNC is loaded and knows it; else for the approved ``symbol``
+        (a newer curation file may cite an NCBI id that our HGNC release does not map yet)."""
         hgnc = self.ncbi_to_hgnc.get(ncbi)
+        if hgnc is None and symbol:
+            if len(self._by_symbol) != len(self.hgnc_symbols):
+                self._by_symbol = {sym: hid for hid, sym in self.hgnc_symbols.items()}
+            hgnc = self._by_symbol.get(symbol)
         return expand_curie(hgnc) if hgnc else None
 
 
