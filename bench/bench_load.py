@@ -70,6 +70,9 @@ def bench_synthetic(workdir: Path, path: Path, timeout: float) -> None:
         n = count_quads(raw_dir)
         print(f"  raw  Store.bulk_load:       {raw['seconds']:8.1f} s  {lines / raw['seconds']:>10,.0f} quads/s  "
               f"peak RSS {raw_rss:,.0f} MB  disk {dir_size(raw_dir) / 1e6:,.0f} MB  ({n:,} quads in store)")
+        raw_total = raw["seconds"] + raw["optimize_seconds"]
+        print(f"  raw  bulk_load + optimize:  {raw_total:8.1f} s  {lines / raw_total:>10,.0f} quads/s  "
+              f"(optimize {raw['optimize_seconds']:.1f} s)")
 
     ours_dir = fresh_dir(workdir, "synthetic-ours")
     status, ours, ours_rss = in_child(benchlib.load_synthetic_ours, path, ours_dir, timeout=timeout)
@@ -89,8 +92,11 @@ def bench_synthetic(workdir: Path, path: Path, timeout: float) -> None:
     if raw:
         ratio_w = ours["write_seconds"] / raw["seconds"]
         ratio = ours["seconds"] / raw["seconds"]
-        print(f"  ratio ours/raw: {ratio_w:.2f}x (write only), {ratio:.2f}x (with optimize); "
-              f"target <= {RATIO_TARGET:.0f}x: {'met' if ratio <= RATIO_TARGET else 'NOT met'}")
+        ratio_o = ours["seconds"] / (raw["seconds"] + raw["optimize_seconds"])
+        print(f"  ratio ours/raw: {ratio_w:.2f}x (our write vs bulk_load), {ratio:.2f}x (ours with optimize vs "
+              f"bulk_load alone), {ratio_o:.2f}x (both with optimize); target <= {RATIO_TARGET:.0f}x: "
+              f"{'met' if ratio_w <= RATIO_TARGET else 'NOT met'} on the write, "
+              f"{'met' if ratio_o <= RATIO_TARGET else 'NOT met'} like for like")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store
 
 from clingen_graph.ingest.base import Problem
 from clingen_graph.ingest.hgnc import parse as parse_hgnc
@@ -219,3 +219,36 @@ def test_writes_go_to_named_graphs_only(store: GraphStore) -> None:
     store.replace_graph(G1, BRCA1)
     store.add_to_graph(G2, AARS1)
     assert {q[3] for q in _quads(store)} == {f"<{G1}>", f"<{G2}>"}
+
+
+def test_default_graphs_are_exactly_the_view_as_the_store_changes(store: GraphStore) -> None:
+    """The embedded store answers a view of *all* its graphs from its union graph (faster), and must switch
+    back to the explicit list as soon as a graph outside the view appears, or the default graph gets data."""
+    store.replace_graph(G1, BRCA1)
+    assert _symbols(store, [G1]) == ["BRCA1"]  # G1 is every graph: the union path
+    store.replace_graph(G2, AARS1)
+    assert _symbols(store, [G1]) == ["BRCA1"]  # G2 exists now and is not in the view
+    assert _symbols(store, [G1, G2]) == ["AARS1", "BRCA1"]
+    store.drop_graph(G2)
+    assert _symbols(store, [G1]) == ["BRCA1"]
+    store.update("INSERT DATA { <urn:x> <https://w3id.org/clingen-graph/vocab#symbol> \"UNNAMED\" }")
+    assert _symbols(store, [G1]) == ["BRCA1"]  # the unnamed graph is never part of a release view
+    store.update("DROP DEFAULT")
+    store.add_to_graph(G2, ABAT)
+    assert _symbols(store, [G1, G2]) == ["ABAT", "BRCA1"]
+    assert _symbols(store, [G2]) == ["ABAT"]
+
+
+def test_union_and_list_views_give_the_same_solutions(tmp_path: Path) -> None:
+    from clingen_graph.store.oxigraph import DatasetView
+
+    raw = Store()
+    for name, triples in ((G1, BRCA1 + AARS1), (G2, AARS1 + ABAT)):  # AARS1 in both graphs
+        for s, p, o in triples:
+            raw.add(Quad(s, p, o, NamedNode(name)))
+    view = DatasetView(raw)
+    assert view.query_kwargs([G1, G2]) == {"use_default_graph_as_union": True}
+    assert "default_graph" in view.query_kwargs([G1])
+    union = sorted(str(r) for r in raw.query(SYMBOLS, **view.query_kwargs([G2, G1])))
+    listed = sorted(str(r) for r in raw.query(SYMBOLS, default_graph=[NamedNode(G1), NamedNode(G2)]))
+    assert union == listed and len(union) == 4  # AARS1 twice, as with the list

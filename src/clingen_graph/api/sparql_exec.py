@@ -15,10 +15,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 from ..ids import prefix_map
 from ..store.base import QueryTimeout
+from ..store.oxigraph import DatasetView
 
 SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
@@ -78,15 +79,13 @@ def negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
 
 
 def execute(store: Store, sparql: str, default_graphs: list[str] | None, accept: str,
-            max_bytes: int) -> Answer:
+            max_bytes: int, view: DatasetView | None = None) -> Answer:
     """Run and serialise one query (in a worker or in-process)."""
     if SERVICE.search(sparql):
         raise SparqlRequestError(400, "SERVICE refused", "federated queries (SERVICE) are not allowed here")
-    kwargs: dict[str, Any] = {}
-    if default_graphs is not None:
-        kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
+    kwargs = (view or DatasetView(store)).query_kwargs(default_graphs)
     try:
-        result = store.query(sparql, **kwargs)
+        result = store.query(sparql, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise SparqlRequestError(400, "Bad query", f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, QuerySolutions | QueryBoolean):
@@ -114,6 +113,7 @@ def execute(store: Store, sparql: str, default_graphs: list[str] | None, accept:
 
 def _worker(path: str, conn: Any) -> None:  # runs in a child process
     store = Store.read_only(path)
+    view = DatasetView(store)
     conn.send(("ready", None))
     generation = None
     while True:
@@ -122,11 +122,12 @@ def _worker(path: str, conn: Any) -> None:  # runs in a child process
             return
         sparql, graphs, accept, max_bytes, gen = msg
         if generation is not None and gen != generation:
-            del store
+            del store, view
             store = Store.read_only(path)
+            view = DatasetView(store)
         generation = gen
         try:
-            conn.send(("ok", execute(store, sparql, graphs, accept, max_bytes)))
+            conn.send(("ok", execute(store, sparql, graphs, accept, max_bytes, view)))
         except SparqlRequestError as exc:
             conn.send(("error", (exc.status, exc.title, str(exc))))
         except Exception as exc:  # the child must answer, whatever happened

@@ -50,7 +50,8 @@ def _run(request: Request, state: StateDep, settings: SettingsDep, query: str, d
             answer = pool.run(query, graphs, accept, settings.max_result_bytes, state.generation,
                               settings.query_timeout)
         else:
-            answer = execute(store.raw, query, graphs, accept, settings.max_result_bytes)  # type: ignore[attr-defined]
+            answer = execute(store.raw, query, graphs, accept, settings.max_result_bytes,  # type: ignore[attr-defined]
+                             getattr(store, "view", None))
     except SparqlRequestError as exc:
         raise ApiProblem(exc.status, exc.title, str(exc)) from exc
     return Response(answer.body, media_type=answer.content_type)
