@@ -287,5 +287,196 @@ def stats(store: StoreOpt = None, as_json: Annotated[bool, typer.Option("--json"
     Console().print(table)
 
 
+@app.command()
+def aggregate(
+    files: Annotated[list[Path], typer.Argument(help="ClinVar VCV XML files (.xml or .xml.gz): single records or "
+                                                "whole ClinVarVCVRelease files.", show_default=False)],
+    only_differences: Annotated[bool, typer.Option("--only-differences", help="Print only the records where "
+                                                   "our aggregate differs from ClinVar's.")] = False,
+) -> None:
+    """Recompute ClinVar's aggregate classification of each VCV from its SCVs and compare it with ClinVar's.
+
+    Per VCV and classification kind (germline, somatic clinical impact, oncogenicity): our classification,
+    review status and stars next to ClinVar's, '=' where they agree and '!' where they differ, then the typed
+    conflicts between SCVs (P/LP vs VUS, P/LP vs B/LB, VUS vs B/LB, expert panel vs other submitters). Ends
+    with 'agreement: N/M' (records where every kind agrees / records read). Exit 1 if a file could not be
+    read completely.
+    """
+    from .ingest.base import FileProblem, Problem
+    from .ingest.clinvar_xml import VcvRecord, agreement, parse
+
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing:
+        raise _fail(f"no such file: {', '.join(missing)}", 2)
+    agreed = total = 0
+    failed = False
+    for path in files:
+        try:
+            for item in parse(path):
+                if isinstance(item, Problem):
+                    if item.level == "reject":
+                        failed = True
+                        typer.secho(f"{item}", err=True, fg=typer.colors.RED)
+                    continue
+                assert isinstance(item, VcvRecord)
+                total += 1
+                kinds = [k for k in ("germline", "somatic-clinical-impact", "oncogenicity")
+                         if k in item.aggregates or k in item.clinvar]
+                same = all(agreement(item.aggregates.get(k), item.clinvar.get(k)) for k in kinds)
+                agreed += same
+                if only_differences and same:
+                    continue
+                genes = ",".join(g.symbol for g in item.genes[:3])
+                typer.echo(f"{item.accession}.{item.version}  {genes}  {item.name}  [{path.name}:{item.line}]")
+                for k in kinds:
+                    ours, theirs = item.aggregates.get(k), item.clinvar.get(k)
+                    mark = "=" if agreement(ours, theirs) else "!"
+                    typer.echo(f"  {mark} {k:24} ours:    " + (f"{ours.classification} | {ours.review_status} | "
+                                                              f"{ours.stars}*" if ours else "(none)"))
+                    typer.echo(f"    {'':24} ClinVar: " + (f"{theirs.classification} | {theirs.review_status} | "
+                                                          f"{theirs.stars}*" if theirs else "(none)"))
+                for c in item.conflicts:
+                    typer.echo(f"    conflict: {c}")
+        except FileProblem as exc:
+            failed = True
+            typer.secho(str(exc.problem), err=True, fg=typer.colors.RED)
+    typer.echo(f"agreement: {agreed}/{total}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("classify")
+def classify_cmd(
+    codes: Annotated[str | None, typer.Option("--codes", help="ACMG/AMP criteria met, comma or semicolon "
+                                              "separated, e.g. 'PVS1,PM2_Supporting' or 'PS3, PM3, PP4_Moderate'.",
+                                              show_default=False)] = None,
+    erepo: Annotated[Path | None, typer.Option("--erepo", help="A ClinGen Evidence Repository export (.tsv or "
+                                               ".tsv.gz): classify every row from its met codes and compare with "
+                                               "the expert panel's classification.", show_default=False)] = None,
+    rules: Annotated[str | None, typer.Option("--rules", help="table5 (Richards 2015 Table 5 + ClinGen SVI), points "
+                                              "(Tavtigian bands) or vcep (the panel's own rule set where the ERepo "
+                                              "shows one, else table5). Default: vcep for --erepo and with "
+                                              "--panel, else table5.", show_default=False)] = None,
+    panel: Annotated[str | None, typer.Option("--panel", help="With --codes: classify by this expert panel's rule "
+                                              "set, named as in the ERepo (e.g. 'CDH1 VCEP').",
+                                              show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    show: Annotated[int, typer.Option("--show", help="With --erepo: list at most N disagreements.", min=0)] = 50,
+) -> None:
+    """Classify a variant from its ACMG/AMP criteria and say which rule fired, or check an ERepo file.
+
+    --codes prints the class, the rule that fired, the Tavtigian points, the criteria counted and a short
+    explanation. --erepo classifies every interpretation from its met codes, prints agreement per expert panel,
+    each disagreement with our explanation (and what the summary says the export lost), and ends with the line
+    'agreement: N/M (P%)'. Exit 2 on a bad criterion code or bad options, 1 if the file cannot be read.
+    """
+    from . import acmg
+
+    if (codes is None) == (erepo is None):
+        raise _fail("give exactly one of --codes or --erepo", 2)
+    if fmt not in ("text", "json"):
+        raise _fail(f"--format must be text or json, not {fmt!r}", 2)
+    chosen = rules or ("vcep" if erepo is not None or panel else "table5")
+    if chosen not in ("table5", "points", "vcep"):
+        raise _fail(f"--rules must be table5, points or vcep, not {chosen!r}", 2)
+    if codes is not None:
+        try:
+            criteria = acmg.parse_codes(codes)
+        except acmg.CriterionError as exc:
+            raise _fail(str(exc), 2) from exc
+        result = acmg.classify(criteria, rules=chosen, expert_panel=panel)  # type: ignore[arg-type]
+        if fmt == "json":
+            typer.echo(json.dumps({
+                "classification": result.classification, "rule": result.rule, "points": result.points,
+                "counted": list(result.counted), "explanation": result.explanation, "rule_set": result.rule_set,
+                "rules_version": result.rules_version,
+                "criteria": [{"code": c.code, "strength": c.strength, "direction": c.direction,
+                              "modified": c.modified, "label": c.label} for c in criteria],
+            }, indent=2))
+            return
+        for key, value in (("classification", result.classification), ("rule", result.rule),
+                           ("points", f"{result.points:+d}"), ("counted", ", ".join(result.counted) or "(none)"),
+                           ("explanation", result.explanation),
+                           ("rules", f"{result.rule_set} ({result.rules_version})")):
+            typer.echo(f"{key + ':':16}{value}")
+        return
+    assert erepo is not None
+    _classify_erepo(erepo, chosen, fmt, show)
+
+
+def _classify_erepo(path: Path, rules: str, fmt: str, show: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import acmg
+    from .ingest.base import FileProblem, Problem
+    from .ingest.clingen_erepo import ErepoRecord, parse, summary_notes
+
+    if not path.is_file():
+        raise _fail(f"no such file: {path}", 2)
+    per_panel: dict[str, list[int]] = {}
+    panel_rules: dict[str, str] = {}
+    disagreements: list[tuple[ErepoRecord, acmg.Classification]] = []
+    rejects: list[Problem] = []
+    try:
+        for item in parse(path):
+            if isinstance(item, Problem):
+                if item.level == "reject":
+                    rejects.append(item)
+                continue
+            result = acmg.classify(item.met, rules=rules, expert_panel=item.expert_panel,  # type: ignore[arg-type]
+                                   guideline=item.guideline)
+            counts = per_panel.setdefault(item.expert_panel, [0, 0])
+            counts[1] += 1
+            panel_rules[item.expert_panel] = result.rule_set
+            if result.classification == item.classification:
+                counts[0] += 1
+            else:
+                disagreements.append((item, result))
+    except FileProblem as exc:
+        raise _fail(str(exc.problem)) from exc
+    for p in rejects[:10]:
+        typer.secho(str(p), err=True, fg=typer.colors.YELLOW)
+    if rejects:
+        typer.secho(f"{len(rejects)} row(s) rejected, not compared", err=True, fg=typer.colors.YELLOW)
+    agree = sum(v[0] for v in per_panel.values())
+    total = sum(v[1] for v in per_panel.values())
+    pct = 100.0 * agree / total if total else 0.0
+    if fmt == "json":
+        typer.echo(json.dumps({
+            "file": str(path), "rules": rules, "rules_version": acmg.RULES_VERSION,
+            "panels": [{"expert_panel": k, "rule_set": panel_rules[k], "rows": v[1], "agree": v[0]}
+                       for k, v in sorted(per_panel.items())],
+            "disagreements": [{"line": r.line, "uuid": r.uuid, "title": r.title, "expert_panel": r.expert_panel,
+                               "expert": r.classification, "ours": c.classification, "rule": c.rule,
+                               "points": c.points, "counted": list(c.counted), "explanation": c.explanation,
+                               "notes": summary_notes(r)} for r, c in disagreements[:show]],
+            "more_disagreements": max(0, len(disagreements) - show),
+            "rejected": len(rejects),
+            "agreement": {"agree": agree, "rows": total, "percent": round(pct, 2)},
+        }, indent=2))
+        return
+    console = Console(width=max(Console().width, 140), highlight=False)
+    table = Table(title=f"agreement with the expert classification per panel ({rules} rules)")
+    for col in ("expert panel", "rule set", "rows", "agree", "%"):
+        table.add_column(col, justify="right" if col in ("rows", "agree", "%") else "left")
+    for name, (ok, n) in sorted(per_panel.items(), key=lambda kv: (kv[1][0] / kv[1][1], kv[0])):
+        table.add_row(name, panel_rules[name], f"{n:,}", f"{ok:,}", f"{100.0 * ok / n:.1f}")
+    console.print(table)
+    if disagreements:
+        typer.echo(f"\ndisagreements ({len(disagreements)}):")
+    for r, c in disagreements[:show]:
+        typer.echo(f"{Path(r.file).name}:{r.line}  {r.title}  [{r.expert_panel}]")
+        typer.echo(f"  expert: {r.classification}  ours: {c.classification}  by {c.rule}  (points {c.points:+d}; "
+                   f"met: {', '.join(x.label for x in r.met) or 'none'})")
+        typer.echo(f"  {c.explanation}")
+        for note in summary_notes(r):
+            typer.echo(f"  note: {note}")
+    if len(disagreements) > show:
+        typer.echo(f"... and {len(disagreements) - show} more disagreement(s); use --show {len(disagreements)} "
+                   "to list them all")
+    typer.echo(f"agreement: {agree}/{total} ({pct:.2f}%)")
+
+
 if __name__ == "__main__":
     app()

@@ -22,11 +22,14 @@ from .ids import GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
 from .ingest import BY_NAME, detect
 from .ingest.base import FileProblem, Problem, Record, SourceSpec, reject
 from .ingest.clingen_dosage import DosageRecord
+from .ingest.clingen_erepo import ErepoRecord
 from .ingest.clingen_gene_validity import GeneValidityRecord
+from .ingest.clinvar_summary import VariantSummaryRecord
+from .ingest.clinvar_xml import VcvRecord
 from .ingest.hgnc import GeneRecord
 from .ingest.obo import TermRecord
 from .ingest.sssom import MappingRecord
-from .model import dosage, gene_validity, genes, mappings, ontology_terms
+from .model import dosage, gene_validity, genes, mappings, ontology_terms, variants
 from .model.rdf import Triple, boolean, date_or_datetime, integer, iri, text
 from .model.references import References, TermStatus
 from .query import internal_query, select_rows
@@ -154,6 +157,12 @@ def _build(record: Record, refs: References) -> tuple[list[Triple], list[Problem
             return gene_validity.to_triples(record, refs)
         case DosageRecord():
             return dosage.to_triples(record, refs)
+        case ErepoRecord():
+            return variants.erepo_to_triples(record, refs)
+        case VcvRecord():
+            return variants.vcv_to_triples(record, refs)
+        case VariantSummaryRecord():
+            return variants.summary_to_triples(record, refs)
         case GeneRecord():
             return genes.to_triples(record), []
         case TermRecord():
@@ -290,7 +299,8 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
     _remove_orphans(store)
     if progress:
         progress("writing", len(kept))
-    summary.triples = store.replace_graph(summary.graph, [t for _, ts in kept for t in ts])
+    # distinct triples: records share nodes (agents, variants, concepts), the count is what the graph holds
+    summary.triples = store.replace_graph(summary.graph, list(dict.fromkeys(t for _, ts in kept for t in ts)))
     if progress:
         progress("validating", len(kept))
     report = validate_graph(store, summary.graph)
@@ -304,11 +314,16 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
             summary.graph = ""
             return summary
         quarantined = _quarantine(report, kept)
+        records = kept
         summary.problems += _violation_problems(report, [kept[i] for i in sorted(quarantined)], summary.source)
         summary.rows_quarantined = len(quarantined)
         summary.rows_rejected += len(quarantined)
         kept = [k for i, k in enumerate(kept) if i not in quarantined]
-        summary.triples = store.replace_graph(summary.graph, [t for _, ts in kept for t in ts])
+        # take out only what no kept record also wrote (shared nodes: agents, variants, concepts), instead
+        # of rewriting the whole graph
+        still = {t for _, ts in kept for t in ts}
+        store.remove_from_graph(summary.graph, {t for i in quarantined for t in records[i][1]} - still)
+        summary.triples = len(still)
 
     # 3. make the release visible: its metadata goes in, in one transaction
     summary.rows_loaded = len(kept)

@@ -60,6 +60,11 @@ SEPIO_TYPES: dict[str, tuple[str, ...]] = {
     "DosageSensitivityProposition": ("SEPIO:0000000", "SEPIO:0002003"),
     "Contribution": ("SEPIO:0000158",),
     "EvidenceLine": ("SEPIO:0000002",),
+    "VariantPathogenicityStatement": ("SEPIO:0000001", "SEPIO:0000190"),
+    "ClinVarSubmission": ("SEPIO:0000001", "SEPIO:0000190"),
+    "ClinVarAggregate": ("SEPIO:0000001", "SEPIO:0000190"),
+    "VariantPathogenicityProposition": ("SEPIO:0000000",),
+    "Variant": ("SO:0001060",),
 }
 # cgv superclasses materialised too (a statement is also a cgv:Statement).
 SUPER_TYPES: dict[str, tuple[str, ...]] = {
@@ -67,6 +72,10 @@ SUPER_TYPES: dict[str, tuple[str, ...]] = {
     "DosageSensitivityStatement": ("Statement",),
     "GeneDiseaseValidityProposition": ("Proposition",),
     "DosageSensitivityProposition": ("Proposition",),
+    "VariantPathogenicityStatement": ("Statement",),
+    "ClinVarSubmission": ("VariantPathogenicityStatement", "Statement"),
+    "ClinVarAggregate": ("VariantPathogenicityStatement", "Statement"),
+    "VariantPathogenicityProposition": ("Proposition",),
 }
 
 

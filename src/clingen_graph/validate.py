@@ -11,8 +11,10 @@ anything else make the fast engine refuse (``UnsupportedShapeError``) rather tha
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -118,7 +120,7 @@ class _Shape:
     iri: str
     target_class: str | None
     checks: list[_Check]
-    nested: list[tuple[str, str, str, str]]  # (path, node shape iri, message, severity)
+    nested: list[tuple[str, str, str, str, str | None]]  # (path, node shape iri, message, severity, sh:class)
 
 
 def _severity(store: Store, s) -> str:
@@ -172,7 +174,7 @@ def _compile_shape(store: Store, node: NamedNode) -> _Shape:
     message = (_one(store, node, SH + "message") or Literal("")).value
     severity = _severity(store, node)
     checks = _value_checks(store, node, None, message, severity)
-    nested: list[tuple[str, str, str, str]] = []
+    nested: list[tuple[str, str, str, str, str | None]] = []
     for ps in _objects(store, node, SH + "property"):
         used = {q.predicate.value.removeprefix(SH) for q in store.quads_for_pattern(ps, None, None)
                 if q.predicate.value.startswith(SH)}
@@ -202,7 +204,8 @@ def _compile_shape(store: Store, node: NamedNode) -> _Shape:
         checks += _value_checks(store, ps, p, pmsg, psev)
         nd = _one(store, ps, SH + "node")
         if nd is not None:
-            nested.append((p, nd.value, pmsg, psev))
+            cls = _one(store, ps, SH + "class")
+            nested.append((p, nd.value, pmsg, psev, cls.value if cls is not None else None))
     for sp in _objects(store, node, SH + "sparql"):
         select = _one(store, sp, SH + "select")
         smsg = (_one(store, sp, SH + "message") or Literal(message)).value
@@ -225,18 +228,31 @@ def compiled_shapes(folder: str | None = None) -> dict[str, _Shape]:
 # --- running them -------------------------------------------------------------------------------------
 
 Run = Callable[[str], Iterable]
+_POOL = ThreadPoolExecutor(max(2, min(4, os.cpu_count() or 2)), thread_name_prefix="shacl")
 
 
 def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
-               out: list[Violation] | None, depth: int = 0) -> set[str]:
-    """Focus nodes (matched by ``focus``, a pattern binding ?this) that violate ``shape``."""
+               out: list[Violation] | None, depth: int = 0,
+               targeted: Callable[[str], set[str]] | None = None) -> set[str]:
+    """Focus nodes (matched by ``focus``, a pattern binding ?this) that violate ``shape``.
+
+    ``targeted(shape_iri)`` gives the violators of a shape over its own target class, computed once per
+    run: a nested ``sh:node`` whose values must also be of that class (``sh:class``) reuses it for the
+    values that have the class, and evaluates only the others, instead of validating them all again.
+    """
     if depth > 8:
         raise UnsupportedShapeError("sh:node nesting deeper than 8")
     bad: set[str] = set()
-    for check in shape.checks:
-        select = "?this ?v" if check.value_var else "?this"
-        q = f"SELECT DISTINCT {select} WHERE {{ {focus} {check.pattern} }}"
-        for row in run(q):
+    queries = [f"SELECT DISTINCT {'?this ?v' if c.value_var else '?this'} WHERE {{ {focus} {c.pattern} }}"
+               for c in shape.checks]
+    # the checks are independent read-only queries and the store releases the GIL while it evaluates them
+    def rows_of(q: str) -> list[dict]:
+        # read to the end in the worker thread: pyoxigraph results must not cross threads
+        names = ("this", "v") if "?this ?v" in q[:40] else ("this",)
+        return [{n: row[n] for n in names} for row in run(q)]
+
+    for check, rows in zip(shape.checks, _POOL.map(rows_of, queries), strict=True):
+        for row in rows:
             this = row["this"]
             if isinstance(this, Literal):
                 continue
@@ -245,10 +261,16 @@ def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
                 v = row["v"] if check.value_var else None
                 out.append(Violation(this.value, shape.iri, check.path, check.component, check.severity,
                                      check.message, str(v) if v is not None else None))
-    for path, node_iri, msg, sev in shape.nested:
+    for path, node_iri, msg, sev, cls in shape.nested:
         child = shapes[node_iri]
         child_focus = focus.replace("?this", "?parent") + f" ?parent <{path}> ?this ."
-        for value in _violators(run, shapes, child, child_focus, None, depth + 1):
+        if targeted is not None and cls is not None and child.target_class == cls:
+            child_bad = set(targeted(node_iri))
+            child_focus += f" FILTER NOT EXISTS {{ ?this <{RDF_TYPE}> <{cls}> }}"
+        else:
+            child_bad = set()
+        child_bad |= _violators(run, shapes, child, child_focus, None, depth + 1, targeted)
+        for value in sorted(child_bad):
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> <{value}> }}"
             for row in run(q):
                 bad.add(row["this"].value)
@@ -261,10 +283,19 @@ def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
 def _validate(run: Run, folder: Path | None) -> ValidationReport:
     shapes = compiled_shapes(str(folder) if folder else None)
     violations: list[Violation] = []
-    for shape in shapes.values():
-        if shape.target_class is None:
-            continue
-        _violators(run, shapes, shape, f"?this <{RDF_TYPE}> <{shape.target_class}> .", violations)
+    memo: dict[str, set[str]] = {}
+
+    def targeted(iri: str) -> set[str]:
+        if iri not in memo:
+            memo[iri] = set()  # a shape nested in itself sees no violators while it is being computed
+            shape = shapes[iri]
+            memo[iri] = _violators(run, shapes, shape, f"?this <{RDF_TYPE}> <{shape.target_class}> .",
+                                   violations, targeted=targeted)
+        return memo[iri]
+
+    for iri, shape in shapes.items():
+        if shape.target_class is not None:
+            targeted(iri)
     violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
     conforms = not any(v.severity == "Violation" for v in violations)
     return ValidationReport(conforms, violations, "sparql")

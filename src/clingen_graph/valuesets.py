@@ -100,3 +100,27 @@ def dosage_type() -> ValueSet:
 
 def sop() -> ValueSet:
     return value_set("GeneValiditySOPScheme")
+
+
+def acmg_class() -> ValueSet:
+    return value_set("AcmgClassificationScheme")
+
+
+def acmg_criterion() -> ValueSet:
+    return value_set("AcmgCriterionScheme")
+
+
+def acmg_strength() -> ValueSet:
+    return value_set("AcmgStrengthScheme")
+
+
+def review_status() -> ValueSet:
+    return value_set("ClinVarReviewStatusScheme")
+
+
+def clinvar_classification() -> ValueSet:
+    return value_set("ClinVarClassificationScheme")
+
+
+def conflict_type() -> ValueSet:
+    return value_set("ConflictTypeScheme")

@@ -20,10 +20,12 @@ from pyoxigraph import Literal, NamedNode
 from clingen_graph.ids import META_GRAPH, expand_curie
 from clingen_graph.ingest.base import Problem
 from clingen_graph.ingest.clingen_dosage import parse_genes, parse_regions
+from clingen_graph.ingest.clingen_erepo import parse as parse_erepo
 from clingen_graph.ingest.clingen_gene_validity import parse as parse_gene_validity
+from clingen_graph.ingest.clinvar_xml import parse as parse_vcv
 from clingen_graph.ingest.hgnc import parse as parse_hgnc
 from clingen_graph.ingest.mondo import parse as parse_mondo
-from clingen_graph.model import dosage, gene_validity, genes, ontology_terms
+from clingen_graph.model import dosage, gene_validity, genes, ontology_terms, variants
 from clingen_graph.model.rdf import Triple
 from clingen_graph.model.references import References
 from clingen_graph.release import load_file
@@ -32,6 +34,7 @@ from clingen_graph.terms import CGV, DCTERMS, PROV, RDFS, TYPE, XSD
 from clingen_graph.validate import SH, ValidationReport, shape_files, validate_triples, validate_with_pyshacl
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 VOCAB = CGV.x.value[:-1]
 
 
@@ -82,6 +85,38 @@ def isca_46741() -> list[Triple]:
     triples, problems = dosage.to_triples(rec, References())
     assert problems == []
     return triples
+
+
+def pah_erepo() -> list[Triple]:
+    """The ERepo interpretation of PAH c.1A>G (CA114360): statement, proposition, evidence lines, variant,
+    and the classification computed from its met criteria."""
+    rec = _first(parse_erepo(FIXTURES / "clingen_erepo/clingen_erepo_2024-04.tsv"), caid="CA114360")
+    triples, _ = variants.erepo_to_triples(rec, _hgnc_refs())
+    return triples
+
+
+def kras_clinvar() -> list[Triple]:
+    """ClinVar's real KRAS VCV000177881: SCVs, ClinVar's aggregate and ours, and a P/LP vs VUS conflict."""
+    (rec,) = [r for r in parse_vcv(ROOT / "data/clinvar/VCV000177881.xml") if not isinstance(r, Problem)]
+    triples, _ = variants.vcv_to_triples(rec, References())
+    return triples
+
+
+def keep_one_conflicting_statement(triples: list[Triple]) -> list[Triple]:
+    seen: set[str] = set()
+    out = []
+    for s, p, o in triples:
+        if p == CGV.conflictingStatement:
+            if s.value in seen:
+                continue
+            seen.add(s.value)
+        out.append((s, p, o))
+    return out
+
+
+def without_identifiers(triples: list[Triple]) -> list[Triple]:
+    ids = {CGV.caid, CGV.clinvarVariationId, CGV.vrsId, CGV.hgvs, CGV.spdi, CGV.rsid}
+    return [t for t in triples if t[1] not in ids]
 
 
 @cache
@@ -168,6 +203,13 @@ CONFORMING = [
     Example("location-ISCA-46741", "SequenceLocationShape", isca_46741),
     Example("release-hgnc", "ReleaseShape", release_metadata),
     Example("load-activity-hgnc", "LoadActivityShape", release_metadata),
+    Example("variant-CA114360", "VariantShape", pah_erepo),
+    Example("variant-pathogenicity-statement-CA114360", "VariantPathogenicityStatementShape", pah_erepo),
+    Example("variant-pathogenicity-proposition-CA114360", "VariantPathogenicityPropositionShape", pah_erepo),
+    Example("evidence-lines-CA114360", "AcmgEvidenceLineShape", pah_erepo),
+    Example("clinvar-submissions-KRAS", "ClinVarSubmissionShape", kras_clinvar),
+    Example("clinvar-aggregates-KRAS", "ClinVarAggregateShape", kras_clinvar),
+    Example("clinvar-conflict-KRAS", "ClassificationConflictShape", kras_clinvar),
 ]
 
 VIOLATING = [
@@ -221,6 +263,32 @@ VIOLATING = [
     Example("load-activity-date-not-datetime", "LoadActivityShape", release_metadata,
             put(PROV.startedAtTime, lambda o: Literal(o.value[:10], datatype=XSD.date)),
             "DatatypeConstraintComponent", PROV.startedAtTime),
+    Example("variant-caid-without-CA", "VariantShape", pah_erepo, put(CGV.caid, Literal("114360")),
+            "PatternConstraintComponent", CGV.caid),
+    Example("variant-without-identifiers", "VariantShape", pah_erepo, without_identifiers,
+            "SPARQLConstraintComponent"),
+    Example("variant-pathogenicity-gene-validity-class", "VariantPathogenicityStatementShape", pah_erepo,
+            put(CGV.classification, CGV.Definitive, CGV.VariantPathogenicityStatement),
+            "InConstraintComponent", CGV.classification),
+    Example("variant-pathogenicity-five-stars", "VariantPathogenicityStatementShape", pah_erepo,
+            put(CGV.stars, integer(5), CGV.VariantPathogenicityStatement),
+            "MaxInclusiveConstraintComponent", CGV.stars),
+    Example("variant-proposition-two-variants", "VariantPathogenicityPropositionShape", pah_erepo,
+            add_to(CGV.VariantPathogenicityProposition, CGV.subjectVariant,
+                   NamedNode("https://identifiers.org/clinvar:581")),
+            "MaxCountConstraintComponent", CGV.subjectVariant),
+    Example("evidence-line-prose-outcome-code", "AcmgEvidenceLineShape", pah_erepo,
+            put(CGV.outcomeCode, lambda o: Literal(o.value.replace("_supporting", "_Supporting").replace(
+                "_not_met", " not met"))),
+            "PatternConstraintComponent", CGV.outcomeCode),
+    Example("evidence-line-met-without-strength", "AcmgEvidenceLineShape", pah_erepo,
+            drop(CGV.strengthOfEvidenceProvided), "SPARQLConstraintComponent"),
+    Example("clinvar-submission-two-stars", "ClinVarSubmissionShape", kras_clinvar,
+            put(CGV.stars, integer(2), CGV.ClinVarSubmission), "InConstraintComponent", CGV.stars),
+    Example("clinvar-aggregate-without-review-status", "ClinVarAggregateShape", kras_clinvar,
+            drop(CGV.reviewStatus, CGV.ClinVarAggregate), "MinCountConstraintComponent", CGV.reviewStatus),
+    Example("clinvar-conflict-one-side", "ClassificationConflictShape", kras_clinvar,
+            keep_one_conflicting_statement, "MinCountConstraintComponent", CGV.conflictingStatement),
 ]
 
 
@@ -259,6 +327,10 @@ def test_conforming_example(example: Example) -> None:
         "DosageSensitivityPropositionShape": CGV.DosageSensitivityProposition,
         "GenomicRegionShape": CGV.GenomicRegion, "SequenceLocationShape": CGV.SequenceLocation,
         "ReleaseShape": CGV.Release, "LoadActivityShape": CGV.LoadActivity,
+        "VariantShape": CGV.Variant, "VariantPathogenicityStatementShape": CGV.VariantPathogenicityStatement,
+        "VariantPathogenicityPropositionShape": CGV.VariantPathogenicityProposition,
+        "AcmgEvidenceLineShape": CGV.EvidenceLine, "ClinVarSubmissionShape": CGV.ClinVarSubmission,
+        "ClinVarAggregateShape": CGV.ClinVarAggregate, "ClassificationConflictShape": CGV.ClassificationConflict,
     }[example.shape]
     assert _typed(triples, shape_class), f"the example has no {shape_class.value} to validate"
     fast, reference = _both(triples)

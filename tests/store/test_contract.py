@@ -252,3 +252,12 @@ def test_union_and_list_views_give_the_same_solutions(tmp_path: Path) -> None:
     union = sorted(str(r) for r in raw.query(SYMBOLS, **view.query_kwargs([G2, G1])))
     listed = sorted(str(r) for r in raw.query(SYMBOLS, default_graph=[NamedNode(G1), NamedNode(G2)]))
     assert union == listed and len(union) == 4  # AARS1 twice, as with the list
+
+
+def test_remove_from_graph_removes_only_those_triples(store: GraphStore) -> None:
+    store.replace_graph(G1, BRCA1 + AARS1)
+    store.replace_graph(G2, AARS1)
+    store.remove_from_graph(G1, AARS1 + ABAT)  # ABAT is not there: ignored
+    assert _symbols(store, [G1]) == ["BRCA1"]
+    assert _count(store, [G1]) == len(BRCA1)
+    assert _symbols(store, [G2]) == ["AARS1"]  # the same triples in another graph stay

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from .. import __version__
 from ..store import GraphStore
 from . import errors
-from .routes import entities, sparql
+from .routes import classify, entities, sparql
 from .settings import Settings
 from .sparql_exec import QueryPool
 from .state import AppState
@@ -29,7 +29,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app = FastAPI(
         title="clingen-graph",
         version=__version__,
-        description="ClinGen gene-disease validity and dosage sensitivity, with MONDO, HPO and HGNC, as a "
+        description="ClinGen gene-disease validity, dosage sensitivity and variant pathogenicity (expert panel "
+                    "interpretations with ACMG criteria, ClinVar submissions, aggregates and conflicts), with "
+                    "MONDO, HPO and HGNC, as a "
                     "SPARQL endpoint and JSON-LD entity API. Every answer comes from a named, versioned "
                     "release (see /releases).",
         lifespan=lifespan,
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(entities.router)
+    app.include_router(classify.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -44,7 +44,8 @@ EXTERNAL: dict[str, tuple[str, bool]] = {  # key → (IRI, is an IRI-valued prop
 }
 # Keys that are always arrays, so integrators see one shape whatever the count.
 SETS = {"type", "contributions", "reportedIn", "synonyms", "aliasSymbol", "previousSymbol", "exactMatch",
-        "subClassOf", "closeMatch", "hasEvidenceLines", "replacedBy"}
+        "subClassOf", "closeMatch", "hasEvidenceLines", "replacedBy", "hgvs", "rsid", "aggregates",
+        "conflictingStatement"}
 NATIVE = {XSD + "string", XSD + "integer", XSD + "boolean"}
 
 

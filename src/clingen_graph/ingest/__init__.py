@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import clingen_dosage, clingen_gene_validity, hgnc, hpo, mondo, sssom
+from . import (
+    clingen_dosage,
+    clingen_erepo,
+    clingen_gene_validity,
+    clinvar_summary,
+    clinvar_xml,
+    hgnc,
+    hpo,
+    mondo,
+    sssom,
+)
 from .base import FileProblem, SourceSpec, head_text
 
 # Load order: references first (curations are checked against them), then curations.
@@ -16,6 +26,9 @@ SOURCES: tuple[SourceSpec, ...] = (
     clingen_gene_validity.SOURCE,
     clingen_dosage.GENES,
     clingen_dosage.REGIONS,
+    clingen_erepo.SOURCE,
+    clinvar_xml.SOURCE,
+    clinvar_summary.SOURCE,
 )
 BY_NAME = {s.name: s for s in SOURCES}
 

@@ -32,6 +32,7 @@ class References:
     ncbi_to_hgnc: dict[str, str] = field(default_factory=dict)
     hgnc_symbols: dict[str, str] = field(default_factory=dict)  # HGNC:… → approved symbol
     _by_symbol: dict[str, str] = field(default_factory=dict, repr=False)  # approved symbol → HGNC:…
+    _by_symbol_from: int = field(default=-1, repr=False)  # len(hgnc_symbols) when _by_symbol was built
 
     def resolve_term(self, curie: str, file: str, line: int) -> tuple[str, str | None, list[Problem]]:
         """``(iri, cited_iri_if_repaired, problems)``; the problems are warnings to report with the row."""
@@ -64,14 +65,23 @@ class References:
             return []
         return [warning(file, line, "unknown-gene", f"{hgnc_id} is not in the loaded HGNC release; loaded as cited")]
 
+    def gene_for_symbol(self, symbol: str) -> str | None:
+        """HGNC IRI for an approved symbol, when HGNC is loaded and knows it."""
+        hgnc = self._symbol_index().get(symbol)
+        return expand_curie(hgnc) if hgnc else None
+
+    def _symbol_index(self) -> dict[str, str]:
+        if self._by_symbol_from != len(self.hgnc_symbols):
+            self._by_symbol = {sym: hid for hid, sym in self.hgnc_symbols.items()}
+            self._by_symbol_from = len(self.hgnc_symbols)
+        return self._by_symbol
+
     def gene_for_ncbi(self, ncbi: str, symbol: str | None = None) -> str | None:
         """HGNC IRI for an NCBI Gene id, when HGNC is loaded and knows it; else for the approved ``symbol``
         (a newer curation file may cite an NCBI id that our HGNC release does not map yet)."""
         hgnc = self.ncbi_to_hgnc.get(ncbi)
         if hgnc is None and symbol:
-            if len(self._by_symbol) != len(self.hgnc_symbols):
-                self._by_symbol = {sym: hid for hid, sym in self.hgnc_symbols.items()}
-            hgnc = self._by_symbol.get(symbol)
+            hgnc = self._symbol_index().get(symbol)
         return expand_curie(hgnc) if hgnc else None
 
 

@@ -113,7 +113,9 @@ class OxigraphStore:
         # Read the triples before touching the graph: an iterable that fails half-way must leave the old
         # content in place, not an emptied graph.
         quads = (Quad(s, p, o, g) for s, p, o in (triples if isinstance(triples, list) else list(triples)))
-        self._store.remove_graph(g)
+        if self._store.contains_named_graph(g):
+            # remove_graph costs seconds on a large store even for a missing graph: only when it exists
+            self._store.remove_graph(g)
         count = 0
 
         def counted() -> Iterator[Quad]:
@@ -134,6 +136,14 @@ class OxigraphStore:
         self._view.invalidate()
         g = NamedNode(name)
         self._store.extend([Quad(s, p, o, g) for s, p, o in triples])
+        self._store.flush()
+
+    def remove_from_graph(self, name: str, triples: Iterable[Triple]) -> None:
+        self._require_writable()
+        self._view.invalidate()
+        g = NamedNode(name)
+        for s, p, o in triples:
+            self._store.remove(Quad(s, p, o, g))
         self._store.flush()
 
     def drop_graph(self, name: str) -> None:

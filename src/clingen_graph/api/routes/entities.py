@@ -23,7 +23,10 @@ FORMATS = {"application/ld+json": None, "application/json": None, "text/turtle":
 ACCEPT_DOC = "JSON-LD (default), `text/turtle` or `application/n-triples` by `Accept`."
 
 
-def _render(request: Request, state: StateDep, name: str, param: str, iri: str, roots_from: str | None) -> Response:
+def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
+            roots_from: tuple[str, ...] = ()) -> Response:
+    """CONSTRUCT the entity; JSON-LD is framed from the entity plus the subjects of ``roots_from``
+    predicates (local names, e.g. the statements whose ``proposition`` is about it)."""
     media = negotiate(request.headers.get("accept", ""), FORMATS, "application/ld+json")
     if media is None:
         raise ApiProblem(406, "Not acceptable", "available as " + ", ".join(FORMATS))
@@ -38,8 +41,9 @@ def _render(request: Request, state: StateDep, name: str, param: str, iri: str, 
     if fmt is None:
         roots = [iri]
         if roots_from:
+            ends = tuple(f"#{local}" for local in roots_from)
             roots += sorted({t.subject.value for t in triples
-                             if t.predicate.value.endswith("#proposition") and t.subject.value != iri})
+                             if t.predicate.value.endswith(ends) and t.subject.value != iri})
         body = orjson.dumps(frame(triples, roots))
     else:
         body = serialize(triples, format=fmt, prefixes=prefix_map() if fmt == RdfFormat.TURTLE else None)
@@ -61,7 +65,7 @@ def resolve_gene(state: StateDep, gene_id: str) -> str:
 @router.get("/genes/{gene_id}", summary="A gene and the statements about it",
             description="`gene_id` is an HGNC id (`HGNC:1100`) or a symbol (`BRCA1`). " + ACCEPT_DOC)
 def get_gene(gene_id: str, request: Request, state: StateDep) -> Response:
-    return _render(request, state, "gene", "gene", resolve_gene(state, gene_id), "statements")
+    return _render(request, state, "gene", "gene", resolve_gene(state, gene_id), ("proposition",))
 
 
 @router.get("/diseases/{disease_id}", summary="A MONDO disease and the statements naming it",
@@ -71,7 +75,7 @@ def get_disease(disease_id: str, request: Request, state: StateDep) -> Response:
         iri = mondo_iri(disease_id)
     except IdError as exc:
         raise ApiProblem(400, "Bad identifier", str(exc)) from exc
-    return _render(request, state, "disease", "disease", iri, "statements")
+    return _render(request, state, "disease", "disease", iri, ("proposition",))
 
 
 @router.get("/statements/{statement_id:path}", summary="One statement with its proposition and provenance",
@@ -85,7 +89,58 @@ def get_statement(statement_id: str, request: Request, state: StateDep) -> Respo
         iri = to_iri(text) if not text.startswith("cgid:") else expand_curie(text)
     except IdError as exc:
         raise ApiProblem(400, "Bad identifier", str(exc)) from exc
-    return _render(request, state, "statement", "statement", iri, None)
+    return _render(request, state, "statement", "statement", iri)
+
+
+def resolve_variant(state: StateDep, variant_id: str) -> str:
+    """A variant by any identifier it carries: ClinVar variation id (``586``, ``clinvar:586``,
+    ``VCV000000586``), CAid, VRS id, HGVS, SPDI or rsID; a GRCh38 ``NC_`` HGVS or SPDI that is not stored
+    is also tried through its computed VRS id."""
+    text = variant_id.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    candidates = [text]
+    if m := re.fullmatch(r"(?i)(?:clinvar:|VCV)?0*(\d+)(?:\.\d+)?", text):
+        candidates = [m.group(1)]
+    elif re.fullmatch(r"(?i)ca\d+", text):
+        candidates = [text.upper()]
+    elif re.fullmatch(r"(?i)rs\d+", text):
+        candidates = [text.lower()]
+    elif text.startswith("VA."):
+        candidates = ["ga4gh:" + text]
+    for candidate in candidates:
+        rows = select_rows(state.store, api_query("variant-by-id").bind({"id": candidate}), state.graphs)
+        if rows:
+            return rows[0]["variant"].value  # type: ignore[union-attr]
+    vrs_id = _vrs_id_of(text)
+    if vrs_id:
+        rows = select_rows(state.store, api_query("variant-by-id").bind({"id": vrs_id}), state.graphs)
+        if rows:
+            return rows[0]["variant"].value  # type: ignore[union-attr]
+    raise ApiProblem(404, "Not found", f"no variant with the identifier {variant_id!r} in the current releases "
+                     "(ClinVar variation id, CAid, VRS id, HGVS, SPDI or rsID)")
+
+
+def _vrs_id_of(text: str) -> str | None:
+    from ...vrs import VrsError, allele_from_hgvs, allele_from_spdi, allele_id
+
+    try:
+        if re.fullmatch(r"NC_\d+\.\d+:g\..+", text):
+            return allele_id(allele_from_hgvs(text))
+        if re.fullmatch(r"NC_\d+\.\d+:\d+:[A-Za-z]*:[A-Za-z]*", text):
+            return allele_id(allele_from_spdi(text))
+    except VrsError:
+        return None
+    return None
+
+
+@router.get("/variants/{variant_id:path}", summary="A variant and every statement about it",
+            description="`variant_id` is any identifier the variant carries: a ClinVar variation id (`586`), a "
+                        "ClinGen CAid (`CA114360`), a VRS id (`ga4gh:VA.…`), an HGVS expression, SPDI or rsID. "
+                        + ACCEPT_DOC)
+def get_variant(variant_id: str, request: Request, state: StateDep) -> Response:
+    return _render(request, state, "variant", "variant", resolve_variant(state, variant_id),
+                   ("proposition", "conflictAbout"))
 
 
 @router.get("/releases", summary="The loaded releases, current ones first")
