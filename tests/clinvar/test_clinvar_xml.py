@@ -218,10 +218,14 @@ def test_wrong_kind(tmp_path: Path, content: bytes, needle: str) -> None:
     assert exc.value.problem.code == "wrong-kind" and needle in exc.value.problem.message
 
 
-def test_rcv_xml_is_refused_with_a_hint() -> None:
-    rcv = Path("/work/shared/data/clinvar/xml/RCV000000012.xml")
-    if not rcv.exists():
-        pytest.skip("shared RCV sample not available")
+def test_rcv_xml_is_refused_with_a_hint(tmp_path: Path) -> None:
+    # the opening of ClinVar's RCV000000012.xml (old RCV release format, <ReleaseSet> root)
+    rcv = tmp_path / "RCV000000012.xml"
+    rcv.write_text('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   '<ReleaseSet xsi:noNamespaceSchemaLocation="http://ftp.ncbi.nlm.nih.gov/pub/clinvar/xsd_public/'
+                   'RCV/ClinVar_RCV_2.0.xsd" Dated="2024-06-10" '
+                   'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Type="full">\n'
+                   '<ClinVarSet ID="180469298"><RecordStatus>current</RecordStatus></ClinVarSet>\n</ReleaseSet>\n')
     with pytest.raises(FileProblem) as exc:
         list(parse(rcv))
     assert exc.value.problem.code == "wrong-kind" and "RCV XML" in exc.value.problem.message

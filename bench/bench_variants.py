@@ -1,0 +1,163 @@
+#!/usr/bin/env python
+"""Variant benchmarks (prints figures, never asserts).
+
+(a) The bundled ERepo export and every bundled ClinVar file (VCV XML samples, variant_summary excerpt)
+    ingested and validated into a store that already holds the references (HGNC, MONDO, HPO; loading those
+    is not timed): ``release.load_paths`` as ``clingen-graph load`` runs it. Target <= 20 s.
+(b) The conflicts catalogue query at ~10M triples: a synthetic ClinVar-shaped release (variants in synthetic
+    genes, three SCVs each, typed conflicts for a share of them; synthetic data, for scale only) is added as
+    a current release to the 10M synthetic store given with ``--store`` (the store is modified: pass a bench
+    copy), then ``conflicts-by-gene`` and a per-variant look-up are timed. Target <= 100 ms.
+
+    .venv/bin/python bench/bench_variants.py                                  # (a) only
+    .venv/bin/python bench/bench_variants.py --store /tmp/bench/synthetic-ours  # (a) and (b)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+from benchlib import cpu_note, fresh_dir, median, percentile
+from clingen_graph import query, release
+from clingen_graph.ids import META_GRAPH, expand_curie, graph_iri, mint
+from clingen_graph.model.rdf import Triple, boolean, integer, iri, text
+from clingen_graph.resources import data_dir
+from clingen_graph.store.base import open_store
+from clingen_graph.terms import CAUSAL_GERMLINE, CGV, RDFS, TYPE, types_for
+
+TARGET_LOAD_S = 20.0
+TARGET_CONFLICTS_MS = 100.0
+SOURCE = "clinvar-synthetic"
+
+
+def bench_real(workdir: Path | None) -> None:
+    data = data_dir()
+    store_dir = fresh_dir(workdir, "variants-store")
+    store = open_store(f"oxigraph:{store_dir}")
+    refs = [data / "hgnc", data / "mondo", data / "hpo"]
+    t0 = time.perf_counter()
+    release.load_paths(store, refs)
+    print(f"  references loaded first (not timed): {time.perf_counter() - t0:.1f} s")
+    files = [*sorted((data / "clingen").glob("clingen_erepo_*")), data / "clinvar"]
+    t0 = time.perf_counter()
+    summaries = release.load_paths(store, files)
+    total = time.perf_counter() - t0
+    for s in summaries:
+        if s.source == "clingen-graph-ontology":
+            continue
+        print(f"  {Path(s.file).name[:58]:58} {s.status:9} {s.rows_read:>6,} rows {s.rows_rejected:>3} rejected "
+              f"{s.triples:>9,} triples {s.seconds:6.1f} s")
+    print(f"  TOTAL ERepo + ClinVar ingested and validated (with the final optimize): {total:.1f} s; "
+          f"target <= {TARGET_LOAD_S:.0f} s: {'met' if total <= TARGET_LOAD_S else 'NOT met'}")
+    store.close()
+
+
+def _synthetic_variants(n: int, genes: int) -> list[Triple]:
+    """Synthetic ClinVar-shaped records: variant, gene, 3 SCVs, our aggregate, conflicts for 30%."""
+    classes = [CGV.Pathogenic, CGV.UncertainSignificance, CGV.LikelyBenign, CGV.LikelyPathogenic]
+    types = [CGV.ConflictPathogenicVsUncertain, CGV.ConflictPathogenicVsBenign, CGV.ConflictUncertainVsBenign]
+    out: list[Triple] = []
+    agent = iri(expand_curie("cgid:agent/synthetic-submitter"))
+    out += [(agent, TYPE, CGV.Agent), (agent, RDFS.label, text("synthetic submitter"))]
+    for i in range(n):
+        vid = 90_000_000 + i
+        v = iri(expand_curie(f"clinvar:{vid}"))
+        gene = iri(expand_curie(f"hgnc:{1 + (i * 7) % genes}"))
+        out += [(v, TYPE, CGV.Variant), (v, CGV.clinvarVariationId, text(str(vid))), (v, CGV.gene, gene),
+                (v, RDFS.label, text(f"synthetic variant {vid}"))]
+        p = iri(mint("proposition", v.value, "synthetic"))
+        out += [(p, TYPE, t) for t in types_for("VariantPathogenicityProposition")]
+        out += [(p, CGV.subjectVariant, v), (p, CGV.predicate, CAUSAL_GERMLINE)]
+        scvs = []
+        for k in range(3):
+            s = iri(expand_curie(f"clinvar.submission:SCV{vid:09d}{k}"))
+            scvs.append(s)
+            c = iri(mint("contribution", s.value))
+            out += [(s, t_, o) for t_, o in ((TYPE, CGV.ClinVarSubmission), (TYPE, CGV.VariantPathogenicityStatement))]
+            out += [(s, CGV.proposition, p), (s, CGV.classification, classes[(i + k) % 4]),
+                    (s, CGV.stars, integer(1)), (s, CGV.flagged, boolean(False)), (s, CGV.contributions, c),
+                    (c, TYPE, CGV.Contribution), (c, CGV.contributor, agent)]
+        if i % 10 < 3:
+            x = iri(mint("conflict", v.value))
+            out += [(x, TYPE, CGV.ClassificationConflict), (x, CGV.conflictType, types[i % 3]),
+                    (x, CGV.conflictAbout, v)]
+            out += [(x, CGV.conflictingStatement, s) for s in scvs[:2]]
+    return out
+
+
+def bench_conflicts(store_dir: Path, n: int, runs: int) -> None:
+    store = open_store(f"oxigraph:{store_dir}")
+    graph = graph_iri(SOURCE, "synthetic")
+    if SOURCE not in release.current_releases(store):
+        triples = _synthetic_variants(n, 45_000)
+        t0 = time.perf_counter()
+        count = store.replace_graph(graph, triples)
+        summary = release.LoadSummary(f"synthetic-{n}", SOURCE, "synthetic", graph, "loaded", n, n, 0, 0, 0,
+                                      count, conforms=True)
+        store.add_to_graph(META_GRAPH, release._metadata(summary, "Synthetic ClinVar-shaped data (bench only)",
+                                                         "https://example.org/synthetic", "CC0", None, "0" * 64,
+                                                         Path(f"synthetic-{n}"), release._now()))
+        store.optimize()  # type: ignore[attr-defined]
+        print(f"  added {n:,} synthetic variants ({count:,} triples) as release {graph} in "
+              f"{time.perf_counter() - t0:.1f} s")
+    store.close()
+    reader = open_store(f"oxigraph:{store_dir}", read_only=True)
+    graphs = release.default_graphs(reader)
+    n_triples = int(next(iter(reader.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                           default_graphs=graphs)))["n"].value)
+    print(f"  current view: {len(graphs)} graphs, {n_triples:,} triples")
+    q = query.get("conflicts-by-gene")
+    samples = []
+    rows = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        rows = query.select_rows(reader, q.text, graphs)
+        samples.append((time.perf_counter() - t0) * 1000)
+    warm = samples[1:] or samples
+    print(f"  conflicts-by-gene (all genes): {len(rows):,} rows; cold {samples[0]:.0f} ms, warm median "
+          f"{median(warm):.0f} ms (p95 {percentile(warm, 95):.0f}); target <= {TARGET_CONFLICTS_MS:.0f} ms: "
+          f"{'met' if median(warm) <= TARGET_CONFLICTS_MS else 'NOT met'}")
+    per_gene = q.text.replace("WHERE {", "WHERE {\n  VALUES ?gene { <https://identifiers.org/hgnc:1100> }\n"
+                              "  ?variant cgv:gene ?gene .", 1)
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        rows = query.select_rows(reader, per_gene, graphs)
+        samples.append((time.perf_counter() - t0) * 1000)
+    print(f"  conflicts by type for one gene (HGNC:1100): {len(rows)} rows; warm median {median(samples[1:]):.1f} ms")
+    vs = query.get("variant-statements")
+    samples = []
+    for i in range(runs):
+        t0 = time.perf_counter()
+        rows = query.select_rows(reader, vs.bind({"id": str(90_000_000 + 37 * i)}), graphs)
+        samples.append((time.perf_counter() - t0) * 1000)
+    print(f"  variant-statements by ClinVar id: {len(rows)} rows; warm median {median(samples[1:]):.1f} ms")
+    reader.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--store", type=Path, default=None, help="the 10M synthetic store to add variants to (b)")
+    ap.add_argument("--variants", type=int, default=100_000, help="synthetic variants for (b) (default 100,000)")
+    ap.add_argument("--runs", type=int, default=6, help="runs per query (first is cold)")
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--skip-real", action="store_true")
+    args = ap.parse_args(argv)
+    print(f"bench_variants: {cpu_note()}")
+    if not args.skip_real:
+        print("\n== (a) ERepo + ClinVar samples, ingested and validated")
+        bench_real(args.workdir)
+    if args.store:
+        print(f"\n== (b) conflicts at scale: {args.store}")
+        bench_conflicts(args.store, args.variants, max(2, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
