@@ -20,7 +20,8 @@ Which strengths a code may carry (:data:`ALLOWED_STRENGTHS`), decided from SPEC 
 * BS1–4, BP1–7: very strong, strong, moderate, supporting. The code columns only hold strong/supporting
   (``BS2_Supporting``, ``BP7_Strong``), but the summaries show panels applying ``BS2_Moderate`` (Malignant
   Hyperthermia), ``BS3_Moderate`` (Glaucoma), ``BP5_Moderate`` and ``BP5_Very strong`` (ENIGMA) — the ERepo
-  export flattens those to the nearest strength it has. Table 5 has no benign moderate or very-strong tier, so
+  export flattens those to the nearest strength it has (the ERepo reader takes them back from the row's summary,
+  see ``clingen_erepo.strengths_from_summary``). Table 5 has no benign moderate or very-strong tier, so
   there a benign moderate counts as supporting and a benign very strong as strong (never more than it is);
   points count them at −2 and −8.
 * BS2 may also be stand-alone: the Rett and Angelman-like Disorders VCEP applies ``BS2_Stand Alone`` (ERepo
@@ -230,9 +231,10 @@ VCEP_RULES: dict[str, RuleSet] = {
         evidence="summaries end with '(Bayesian Points: N; VCEP specifications version 1…)', e.g. "
                  "PM2_Supporting + BS3 -> -3 -> LB 'although there are both pathogenic and benign types of evidence'"),
     "ENIGMA BRCA1 and BRCA2 VCEP": _vcep(
-        "ENIGMA BRCA1/2", strong_benign_lb=_ANY_BS,
+        "ENIGMA BRCA1/2", strong_benign_lb=_ANY_BS, two_very_strong_p=True,
         source="ClinGen ENIGMA BRCA1/2 VCEP specifications v1",
-        evidence="BP1_Strong alone -> LB; PM2_Supporting + BP7_Strong (RNA) -> LB"),
+        evidence="BP1_Strong alone -> LB; PM2_Supporting + BP7_Strong (RNA) -> LB; 'PVS1 (RNA), PP4_Very strong' -> P "
+                 "(BRCA2 c.7977-1G>C, c.8023A>G; the export writes PP4_Strong)"),
     "Glaucoma VCEP": _vcep(
         "Glaucoma (MYOC)", method="points", bands=(10, 6, -1, -6),
         source="ClinGen Glaucoma VCEP specifications v1 (2021-10-12)",
@@ -255,10 +257,11 @@ VCEP_RULES: dict[str, RuleSet] = {
         source="ClinGen HHT VCEP specifications v1.0.0 (2024-01-04)",
         evidence="BS1 -> LB and 'BS1, PP3' -> LB"),
     "InSiGHT Hereditary Colorectal Cancer/Polyposis VCEP": _vcep(
-        "InSiGHT HCCP", conflict_points=True,
+        "InSiGHT HCCP", conflict_points=True, two_very_strong_p=True,
         source="ClinGen InSiGHT HCCP VCEP specifications v1 (2022-12-12)",
         evidence="'Due to conflicting evidence … VUS' for PS4 + BS3_Supporting + BP1 (+2) and "
-                 "PS3_Supporting + PM2_Supporting + BS2_Supporting + BP1 (0)"),
+                 "PS3_Supporting + PM2_Supporting + BS2_Supporting + BP1 (0); 'PVS1, PS4_VeryStrong, and "
+                 "PM6_VeryStrong' -> P (APC c.3927_3931del; the export writes PS4, PM6_Strong)"),
     "Leber Congenital Amaurosis/early onset Retinal Dystrophy VCEP": _vcep(
         "LCA/eoRD", strong_benign_lb=frozenset({"BS1"}),
         source="ClinGen LCA/eoRD VCEP specifications v1.0.0 (2023-09-21)",

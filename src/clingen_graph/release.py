@@ -325,7 +325,13 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
         store.remove_from_graph(summary.graph, {t for i in quarantined for t in records[i][1]} - still)
         summary.triples = len(still)
 
-    # 3. make the release visible: its metadata goes in, in one transaction
+    # 3. release-level summaries computed from the kept records (conflict tallies per gene)
+    tallies = variants.conflict_tallies(summary.graph, (t for _, ts in kept for t in ts))
+    if tallies:
+        store.add_to_graph(summary.graph, tallies)
+        summary.triples += len(tallies)
+
+    # 4. make the release visible: its metadata goes in, in one transaction
     summary.rows_loaded = len(kept)
     summary.warnings = sum(p.level == "warning" for p in summary.problems)
     meta = _metadata(summary, spec.title, spec.homepage, spec.license, info.issued, sha, path, started)

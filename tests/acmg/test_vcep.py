@@ -1,7 +1,8 @@
 """Expert-panel rule sets (acmg.VCEP_RULES), each pinned with a real ERepo row that plain Table 5 gets wrong.
 
-Rows are from ``tests/fixtures/clingen_erepo/clingen_erepo_2024-04.tsv`` (see its README for the source lines);
-the expected class is the panel's own classification in that row.
+Rows are from ``tests/fixtures/clingen_erepo/clingen_erepo_2024-04.tsv`` and
+``clingen_erepo_summary_strengths_2024-04.tsv`` (see the README there for the source lines); the expected class
+is the panel's own classification in that row.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from clingen_graph.acmg import RuleSet, classify, parse_codes, vcep_rule
 from clingen_graph.ingest.clingen_erepo import ErepoRecord, parse
 
 FIXTURE = "clingen_erepo/clingen_erepo_2024-04.tsv"
+STRENGTHS = "clingen_erepo/clingen_erepo_summary_strengths_2024-04.tsv"
 
 # (fixture line, panel, rule that must fire) — for rows where the panel's rule set, not plain Table 5, gives the
 # expert's class.
@@ -63,6 +65,24 @@ def test_vcep_rule_on_a_real_row(rows: dict[int, ErepoRecord], line: int, panel:
     assert acmg.VCEP_RULES[panel].source in ours.explanation
 
 
+@pytest.mark.parametrize(("line", "panel", "counted"), [
+    (9, "ENIGMA BRCA1 and BRCA2 VCEP", ["PP4_VeryStrong", "PVS1"]),  # 'PVS1 (RNA), PP4_Very strong'
+    (11, "InSiGHT Hereditary Colorectal Cancer/Polyposis VCEP", ["PVS1", "PM6_VeryStrong", "PS4_VeryStrong"]),
+])
+def test_two_very_strong_once_the_summary_strength_is_restored(fixtures_dir: Path, line: int, panel: str,
+                                                              counted: list[str]) -> None:
+    """The export writes PP4_Strong / PM6_Strong, PS4; the summary's very strong codes make two very strong, which
+    Table 5 has no line for (VUS) and the panel classifies Pathogenic."""
+    rec = next(r for r in parse(fixtures_dir / STRENGTHS) if isinstance(r, ErepoRecord) and r.line == line)
+    assert (rec.expert_panel, rec.classification) == (panel, acmg.PATHOGENIC)
+    assert [c.label for c in rec.met] == counted
+    ours = classify(rec.met, rules="vcep", expert_panel=rec.expert_panel, guideline=rec.guideline)
+    assert (ours.classification, ours.rule) == (acmg.PATHOGENIC, "VCEP: >=2 very strong -> P")
+    assert classify(rec.met, rules="table5").classification == acmg.VUS
+    as_written = classify(parse_codes(rec.met_as_written), rules="vcep", expert_panel=rec.expert_panel)
+    assert as_written.classification == acmg.PATHOGENIC  # PVS1 + strong: restoring changes the rule, not the class
+
+
 def test_every_vcep_rule_set_is_pinned_by_a_row() -> None:
     assert {p for _, p, _ in VCEP_ROWS} == set(acmg.VCEP_RULES)
 
@@ -87,9 +107,14 @@ def test_bs1_alone_needs_no_pathogenic_evidence_for_myeloid_malignancy(rows: dic
 
 
 def test_glaucoma_bands_put_minus_one_in_vus(rows: dict[int, ErepoRecord]) -> None:
-    rec = rows[24]  # PM2_Supporting + BS3_Supporting = 0; the panel's VUS band is -1..5
+    # Met column 'PM2_Supporting, BS3_Supporting'; the summary applies BS3_Moderate (the export has no benign
+    # moderate) and 'met the criteria to receive a score of -1 … (uncertain significance classification range -1 to 5)'
+    rec = rows[24]
+    assert [c.label for c in rec.met] == ["PM2_Supporting", "BS3_Moderate"]
     result = classify(rec.met, rules="vcep", expert_panel=rec.expert_panel)
-    assert (result.points, result.classification) == (0, acmg.VUS)
+    assert (result.points, result.classification) == (-1, acmg.VUS)
+    as_written = classify(parse_codes(rec.met_as_written), rules="vcep", expert_panel=rec.expert_panel)
+    assert (as_written.points, as_written.classification) == (0, acmg.VUS)
     bp4 = classify(parse_codes("BP4"), rules="vcep", expert_panel="Glaucoma VCEP")
     assert (bp4.points, bp4.classification, bp4.rule) == (-1, acmg.VUS, "points: -1 to 5 -> VUS")
     assert classify(parse_codes("BP4"), rules="points").classification == acmg.LIKELY_BENIGN

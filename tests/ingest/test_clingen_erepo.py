@@ -1,4 +1,4 @@
-"""ClinGen ERepo export: real rows (tests/fixtures/clingen_erepo, 36 rows cut from the 2024-04 export; the
+"""ClinGen ERepo export: real rows (tests/fixtures/clingen_erepo: 36 + 10 rows cut from the 2024-04 export; the
 README there gives each row's source line) and bad input made by editing one line of a copy."""
 
 from __future__ import annotations
@@ -14,15 +14,18 @@ from clingen_graph.ingest.base import FileProblem, Problem, head_text
 from clingen_graph.ingest.clingen_erepo import (
     SOURCE,
     ErepoRecord,
+    export_can_write,
     parse,
     read_release,
     release_from_name,
     split_hgvs,
+    strengths_from_summary,
     summary_notes,
 )
 
 FIXTURE = "clingen_erepo/clingen_erepo_2024-04.tsv"
 DATA_LINES = list(range(2, 38))
+STRENGTHS = "clingen_erepo/clingen_erepo_summary_strengths_2024-04.tsv"  # strengths the export cannot write
 
 
 def _split(items: list) -> tuple[list[ErepoRecord], list[Problem]]:
@@ -196,6 +199,140 @@ def test_summary_notes_name_what_the_export_lost(fixtures_dir: Path, edit_line, 
     rec2 = next(r for r in parse(edited) if isinstance(r, ErepoRecord) and r.line == 2)
     assert summary_notes(rec2) == ["summary quotes PM3 at very strong, the Met column has PM3",
                                    "summary quotes PS3 at supporting, the Met column has PS3"]
+
+
+# --- strengths the export cannot write, restored from the row's summary ---------------------------------------
+
+@pytest.fixture
+def strengths(fixtures_dir: Path) -> dict[int, ErepoRecord]:
+    return {r.line: r for r in parse(fixtures_dir / STRENGTHS) if isinstance(r, ErepoRecord)}
+
+
+def _restored(rec: ErepoRecord) -> list[Problem]:
+    return [w for w in rec.warnings if w.code == "strength-from-summary"]
+
+
+@pytest.mark.parametrize(("line", "written", "counted", "said"), [
+    # RYR1 (MHS): 'negative IVCT/CHCT results, BS2_Moderate … Criteria implemented: BS2_Moderate, PM1, BP4'
+    (4, "BS2_Supporting, PM1, BP4", ["BS2_Moderate", "PM1", "BP4"],
+     ["BS2 counted at moderate: the Met column has 'BS2_Supporting' (supporting), the summary applies "
+      "'BS2_Moderate' (moderate)"]),
+    # SERPINC1: 'meeting PP4 and PS4_VeryStrong … for SERPINC1: PS4_Very Strong, PP1_Moderate, PP3, PP4, …'
+    (7, "PS4, PP1_Moderate, PP3, PP4, PM2_Supporting", ["PS4_VeryStrong", "PP1_Moderate", "PP3", "PP4",
+                                                        "PM2_Supporting"],
+     ["PS4 counted at very strong: the Met column has 'PS4' (strong), the summary applies 'PS4_VeryStrong'"]),
+    # BRCA1 (ENIGMA): '(PP4_Very strong met; …) … (PM2_Supporting, PP3, PP4_Very strong)'
+    (8, "PP4_Strong, PP3, PM2_Supporting", ["PP4_VeryStrong", "PP3", "PM2_Supporting"],
+     ["PP4 counted at very strong: the Met column has 'PP4_Strong' (strong), the summary applies "
+      "'PP4_Very strong' (very strong)"]),
+    # APC (InSiGHT): 'PVS1, PS4_VeryStrong, and PM6_VeryStrong'; two codes restored, one warning each
+    (11, "PVS1, PM6_Strong, PS4", ["PVS1", "PM6_VeryStrong", "PS4_VeryStrong"],
+     ["PM6 counted at very strong: the Met column has 'PM6_Strong' (strong)",
+      "PS4 counted at very strong: the Met column has 'PS4' (strong)"]),
+])
+def test_summary_strength_the_export_cannot_write_is_counted(strengths: dict[int, ErepoRecord], line: int,
+                                                             written: str, counted: list[str],
+                                                             said: list[str]) -> None:
+    rec = strengths[line]
+    assert rec.met_as_written == written  # nothing lost: the column as in the file
+    assert [c.label for c in rec.met] == counted
+    assert [c.code for c in rec.met] == [c.code for c in acmg.parse_codes(written)]  # same codes, same order
+    warnings = _restored(rec)
+    assert len(warnings) == len(said)
+    for w, text in zip(warnings, said, strict=True):
+        assert (w.level, w.line) == ("warning", line)
+        assert w.message.startswith(text), w.message
+        assert "a strength the ERepo export cannot write" in w.message
+    restored = [c for c, w in zip(rec.met, acmg.parse_codes(written), strict=True) if c.strength != w.strength]
+    assert len(restored) == len(said)
+    notes = summary_notes(rec)
+    assert all(f"{c.code} counted at {c.strength} as the summary applies it" in " | ".join(notes) for c in restored)
+
+
+@pytest.mark.parametrize("line", [4, 7, 8])
+def test_restored_strength_gives_the_panels_class(strengths: dict[int, ErepoRecord], line: int) -> None:
+    """As written these rows disagree with the panel (VUS for LB, LP for P); with the summary's strength they
+    agree."""
+    rec = strengths[line]
+    kw = {"expert_panel": rec.expert_panel, "guideline": rec.guideline}
+    assert acmg.classify(acmg.parse_codes(rec.met_as_written), **kw).classification != rec.classification
+    assert acmg.classify(rec.met, **kw).classification == rec.classification
+
+
+@pytest.mark.parametrize(("line", "why"), [
+    (3, "'PM2_VS' (a slip for PS2_VS) and a bare PM2 in 'PS2_VS, PS4_Supporting, PM2, PP2'"),
+    (10, "'BS3_moderate' and 'BS3_Supporting, and PM5_Supporting'"),
+])
+def test_summary_naming_a_code_at_several_strengths_is_left_alone(strengths: dict[int, ErepoRecord], line: int,
+                                                                  why: str) -> None:
+    rec = strengths[line]
+    assert [c.label for c in rec.met] == [c.label for c in acmg.parse_codes(rec.met_as_written)], why
+    assert _restored(rec) == []
+    assert strengths_from_summary(acmg.parse_codes(rec.met_as_written), rec.summary) == []
+
+
+@pytest.mark.parametrize(("line", "token", "code"), [
+    (5, "PM6_very strong", "PM6"),  # MECP2: the Met column has PS2_Very Strong, no PM6
+    (6, "BP2_Moderate", "BP2"),  # PALB2: the Met column has BS2, BA1, BP1
+])
+def test_summary_never_adds_a_code_the_met_column_lacks(strengths: dict[int, ErepoRecord], line: int, token: str,
+                                                        code: str) -> None:
+    rec = strengths[line]
+    assert token in rec.summary
+    assert code not in {c.code for c in rec.met}
+    assert [c.label for c in rec.met] == [c.label for c in acmg.parse_codes(rec.met_as_written)]
+    assert _restored(rec) == []
+
+
+def test_summary_strength_the_column_can_write_leaves_the_column(strengths: dict[int, ErepoRecord]) -> None:
+    """MYO7A: Met column 'PM5', summary 'PM5_Supporting' twice. The export writes PM5_Supporting elsewhere, so the
+    two disagree for another reason and the column stands (counted as written, the class is the panel's P)."""
+    rec = strengths[2]
+    assert rec.summary.count("PM5_Supporting") == 2
+    assert [c.label for c in rec.met] == ["PM2", "PP3", "PP4", "PM5", "PM3_Strong"] and _restored(rec) == []
+    assert "summary quotes PM5 at supporting, the Met column has PM5" in summary_notes(rec)
+    assert export_can_write(acmg.parse_criterion("PM5_Supporting"))
+    assert acmg.classify(rec.met, expert_panel=rec.expert_panel).classification == rec.classification
+
+
+def test_summary_strength_never_applies_to_the_not_met_column(fixtures_dir: Path, edit_line) -> None:
+    """RYR1 row with BS2 moved from Met to Not Met: the summary's 'BS2_Moderate' changes nothing."""
+    src = fixtures_dir / STRENGTHS
+    path = edit_line(src, 4, _field(src, 4, 10, "BS2_Supporting"))
+    path = edit_line(path, 4, _field(path, 4, 9, "PM1, BP4"))
+    rec = next(r for r in parse(path) if isinstance(r, ErepoRecord) and r.line == 4)
+    assert "BS2_Moderate" in rec.summary
+    assert [c.label for c in rec.met] == ["PM1", "BP4"] and [c.label for c in rec.not_met] == ["BS2_Supporting"]
+    assert _restored(rec) == []
+
+
+@pytest.mark.parametrize(("summary", "restored"), [
+    ("Cases (PS4_Very Strong).", ["PS4_VeryStrong"]),
+    ("Cases (PS4 (Very Strong)).", ["PS4_VeryStrong"]),  # the bracket style, full words only
+    ("PS4_VS; PMIDs: 1. Criteria: ps4_very-strong, PP3.", ["PS4_VeryStrong"]),  # spellings normalised alike
+    ("IVCT negative, BS2_Moderate was implemented.", ["BS2_Moderate"]),
+    ("Cases (PS4 (VS)).", []),  # abbreviations only after '_'
+    ("Cases (PS4_Very Strong). Criteria applied: PS4, PP3.", []),  # also bare PS4: ambiguous
+    ("PS4_Very Strong and PS4_Moderate", []),  # two strengths: ambiguous
+    ("The data do not meet PS4_Very Strong.", []),
+    ("PS4_Very Strong is not met; only 3 probands.", []),
+    ("PS4 was downgraded from PS4_Very Strong to …", []),
+    ("PS4_Strong applied.", []),  # the column's own strength
+    ("PP3_Moderate applied.", []),  # the export writes PP3_Moderate: the column stands
+    ("PS1_Very Strong, BS1_Moderate", []),  # codes not in the Met column
+])
+def test_strengths_from_summary(summary: str, restored: list[str]) -> None:
+    met = acmg.parse_codes("PS4, PP3, BS2_Supporting")
+    assert [c.label for _, _, c in strengths_from_summary(met, summary)] == restored
+
+
+def test_export_can_write() -> None:
+    writes = {t: export_can_write(acmg.parse_criterion(t)) for t in (
+        "PVS1", "PS2_VeryStrong", "PM3_VeryStrong", "PS4_Moderate", "PP4_Strong", "BS2_Supporting", "BS2_Standalone",
+        "BA1", "PS4_VeryStrong", "PP4_VeryStrong", "PM6_VeryStrong", "BS2_Moderate", "BS3_Moderate", "BP5_Moderate",
+        "BP5_VeryStrong")}
+    assert [t for t, ok in writes.items() if ok] == ["PVS1", "PS2_VeryStrong", "PM3_VeryStrong", "PS4_Moderate",
+                                                      "PP4_Strong", "BS2_Supporting", "BS2_Standalone", "BA1"]
 
 
 # --- bad input: a clear problem with file and line, the rest loads ---------------------------------------------

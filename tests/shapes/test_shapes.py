@@ -102,6 +102,12 @@ def kras_clinvar() -> list[Triple]:
     return triples
 
 
+def kras_tallies() -> list[Triple]:
+    """The conflict tallies a KRAS release gets when it is loaded (one P/LP vs VUS variant)."""
+    triples = kras_clinvar()
+    return triples + variants.conflict_tallies("https://w3id.org/clingen-graph/graph/clinvar-vcv/x", triples)
+
+
 def keep_one_conflicting_statement(triples: list[Triple]) -> list[Triple]:
     seen: set[str] = set()
     out = []
@@ -210,6 +216,7 @@ CONFORMING = [
     Example("clinvar-submissions-KRAS", "ClinVarSubmissionShape", kras_clinvar),
     Example("clinvar-aggregates-KRAS", "ClinVarAggregateShape", kras_clinvar),
     Example("clinvar-conflict-KRAS", "ClassificationConflictShape", kras_clinvar),
+    Example("conflict-tally-KRAS", "ConflictTallyShape", kras_tallies),
 ]
 
 VIOLATING = [
@@ -289,6 +296,8 @@ VIOLATING = [
             drop(CGV.reviewStatus, CGV.ClinVarAggregate), "MinCountConstraintComponent", CGV.reviewStatus),
     Example("clinvar-conflict-one-side", "ClassificationConflictShape", kras_clinvar,
             keep_one_conflicting_statement, "MinCountConstraintComponent", CGV.conflictingStatement),
+    Example("conflict-tally-of-zero", "ConflictTallyShape", kras_tallies, put(CGV.variantCount, integer(0)),
+            "MinInclusiveConstraintComponent", CGV.variantCount),
 ]
 
 
@@ -331,6 +340,7 @@ def test_conforming_example(example: Example) -> None:
         "VariantPathogenicityPropositionShape": CGV.VariantPathogenicityProposition,
         "AcmgEvidenceLineShape": CGV.EvidenceLine, "ClinVarSubmissionShape": CGV.ClinVarSubmission,
         "ClinVarAggregateShape": CGV.ClinVarAggregate, "ClassificationConflictShape": CGV.ClassificationConflict,
+        "ConflictTallyShape": CGV.ConflictTally,
     }[example.shape]
     assert _typed(triples, shape_class), f"the example has no {shape_class.value} to validate"
     fast, reference = _both(triples)

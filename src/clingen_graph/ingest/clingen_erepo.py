@@ -8,6 +8,12 @@ The file carries no date of its own: the release comes from the file name (``…
 
 Rows are keyed by ``Uuid`` (a few variants have no Allele Registry id, ``-``). A criterion code that is not an
 ACMG code, or at a strength it cannot have, rejects the row (see :mod:`clingen_graph.acmg`).
+
+The export cannot write every strength a panel applies: its code columns hold "very strong" only for PVS1, PS2
+and PM3, and no benign code at moderate or very strong, so ``PS4_Very Strong`` comes out as ``PS4``,
+``PP4_Very strong`` as ``PP4_Strong`` and ``BS2_Moderate`` as ``BS2_Supporting``. When the row's own summary names
+the met code with such a strength, unambiguously, the record counts the code at the summary's strength and says so
+in a ``strength-from-summary`` warning (:func:`strengths_from_summary`); ``met_as_written`` keeps the column.
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ class ErepoRecord(Record):
     moi_text: str  # as written, e.g. "X-linked inheritance (dominant (HP:0001423))"
     moi: str | None  # HPO CURIE, e.g. "HP:0000007"; None when unknown (with a warning)
     classification: str  # one of acmg.CLASSES
-    met: list[acmg.Criterion]
+    met: list[acmg.Criterion]  # as counted: the column, with strengths the export lost restored from the summary
     not_met: list[acmg.Criterion]
     summary: str
     pmids: tuple[str, ...]
@@ -81,6 +87,7 @@ class ErepoRecord(Record):
     retracted: bool
     erepo_link: str
     uuid: str  # lower case; the row's key
+    met_as_written: str = ""  # the "Applied Evidence Codes (Met)" cell as in the file (trimmed)
 
 
 def _sniff(path: Path, head: str) -> bool:
@@ -157,6 +164,12 @@ def _row(file: str, line: int, f: list[str], raw: str) -> ErepoRecord | Problem:
         except acmg.CriterionError as exc:
             return reject(file, line, "bad-criterion", f"{column}: {exc}", raw)
     met, not_met = criteria["Applied Evidence Codes (Met)"], criteria["Applied Evidence Codes (Not Met)"]
+    for i, token, restored in strengths_from_summary(met, summary):
+        warnings.append(warning(file, line, "strength-from-summary", (
+            f"{met[i].code} counted at {restored.strength}: the Met column has {met[i].raw.strip()!r} "
+            f"({met[i].strength}), the summary applies {token!r} ({restored.strength}), a strength the ERepo "
+            "export cannot write")))
+        met[i] = restored
     both = sorted({c.code for c in met} & {c.code for c in not_met}, key=acmg.CODES.index)
     if both:
         warnings.append(warning(file, line, "met-and-not-met", f"{', '.join(both)} listed as both met and not met"))
@@ -211,7 +224,7 @@ def _row(file: str, line: int, f: list[str], raw: str) -> ErepoRecord | Problem:
         disease_label=disease, mondo_id=mondo_id, moi_text=moi_text, moi=moi, classification=classification,
         met=met, not_met=not_met, summary=summary, pmids=pmids, expert_panel=" ".join(panel.split()),
         guideline=guideline_url, approval_date=dates[0] or "", published_date=dates[1],
-        retracted=retracted.casefold() == "true", erepo_link=link, uuid=uuid.lower(),
+        retracted=retracted.casefold() == "true", erepo_link=link, uuid=uuid.lower(), met_as_written=met_text,
     )
     rec.warnings.extend(warnings)
     return rec
@@ -301,6 +314,98 @@ def _pmids(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(good), tuple(bad)
 
 
+# --- strengths the export lost, restored from the row's summary ------------------------------------------------
+
+# A criterion code named in a summary, with its strength — "PS4_Very Strong", "PP4_Very strong", "BS2_Moderate",
+# "PS4_VS", "PM2_P", "PS3_Mod" (after "_", the spellings acmg.parse_criterion reads) or "PS4 (Very Strong)" (a full
+# word in brackets): groups 2/3 — or without one ("PS4", "PVS1 (RNA)"; neither group), which means its default
+# strength. Group 1 may be a code-like word that is no ACMG code ("BM1"); the caller checks. One scan of the text
+# (a character set first, so the regex engine skips fast to the next P or B).
+_MENTION = re.compile(
+    r"([PBpb](?<![A-Za-z0-9][PBpb])(?:[Vv][Ss]1|[SMPAsmpa]\d))"
+    r"(?:_[ \t]*(?i:(very[ _-]?strong|stand[ _-]?alone|strong|moderate|supporting|supp|sup|mod|str|vs|sa|p|m|s))"
+    r"(?![A-Za-z])"
+    r"|[ \t]*\([ \t]*(?i:(very[ _-]?strong|stand[ _-]?alone|strong|moderate|supporting))[ \t]*\)"
+    r"|(?![A-Za-z0-9_]))")
+# Cheap first test: some token with a strength the export cannot write at all (pathogenic very strong; benign
+# moderate or very strong). Without one nothing can be restored, and most summaries have none.
+_MAY_RESTORE = re.compile(
+    r"[PBpb](?<![A-Za-z0-9][PBpb])"
+    r"(?:(?<=[Pp])(?:[Vv][Ss]1|[SMPsmp]\d)(?:_[ \t]*|[ \t]*\([ \t]*)(?i:very|vs(?![a-z]))"
+    r"|(?<=[Bb])[SPAspa]\d(?:_[ \t]*|[ \t]*\([ \t]*)(?i:very|vs(?![a-z])|mod|m(?![a-z])))")
+# A token the text says is not met or was replaced: "does not meet PS3_moderate", "PP1_Strong is not met",
+# "downgraded from PM3_VeryStrong to …", "originally met PM3_Strong criteria, however …".
+_NOT_APPLIED_BEFORE = re.compile(
+    r"(?:\bnot\s+(?:be\s+)?(?:meet|met|reach|reached|apply|applied|use|used)|\bfrom|\binstead\s+of|\brather\s+than|"
+    r"\boriginally\s+met|\bno\s+longer|\bwithout)\s*(?:the\s+)?(?:criteri(?:a|on)\s+(?:for\s+)?)?[(\[]?\s*$",
+    re.IGNORECASE)
+_NOT_APPLIED_AFTER = re.compile(
+    r"\s*[)\]]?\s*(?:criteri(?:a|on)\s+)?(?:(?:is|was|were|are|has\s+been|have\s+been)\s+)?(?:not|no\s+longer)\b",
+    re.IGNORECASE)
+# The only codes the export writes at very strong (2024-04, every token of both code columns).
+_EXPORT_VERY_STRONG = frozenset({"PVS1", "PS2", "PM3"})
+
+
+def export_can_write(c: acmg.Criterion) -> bool:
+    """Whether the ERepo code columns can hold ``c`` at its strength (2024-04: every token of both columns).
+
+    Very strong only for PVS1, PS2 and PM3; benign codes only stand-alone, strong or supporting. Everything else
+    the export flattens (``PS4_Very Strong`` → ``PS4``, ``PP4_Very strong`` → ``PP4_Strong``, ``BS2_Moderate`` →
+    ``BS2_Supporting`` or ``BS2``, ``BP5_Very strong`` → ``BP5_Strong``).
+    """
+    if c.direction == "benign":
+        return c.strength in ("standalone", "strong", "supporting")
+    return c.strength != "very strong" or c.code in _EXPORT_VERY_STRONG
+
+
+def strengths_from_summary(met: list[acmg.Criterion], summary: str) -> list[tuple[int, str, acmg.Criterion]]:
+    """Met criteria whose strength the export lost and the row's summary states: ``(index in met, token as
+    written, criterion at the summary's strength)``.
+
+    Strict, so a summary never adds or guesses: only a code that is in the Met column, only an explicit token
+    (``PS4_Very Strong``, ``BS2_Moderate``, ``PS4 (Very Strong)``) read by :func:`acmg.parse_criterion`, only when
+    every mention of the code in the summary gives that one strength (a bare ``PS4`` counts as its default
+    strength, so ``PS4`` next to ``PS4_Very Strong`` is ambiguous and left alone), never a token the text says is
+    not met or was replaced, and only a strength the export cannot write (:func:`export_can_write`): where the
+    column could have said what the summary says, the column stands. The Not Met column is never read here.
+    """
+    if not summary or not met or not _MAY_RESTORE.search(summary):
+        return []
+    in_met = {c.code for c in met}
+    said: dict[str, set[str]] = {}  # code -> every strength the summary names it at (bare = default)
+    first: dict[str, tuple[str, acmg.Criterion]] = {}  # code -> (first explicit token as written, parsed)
+    unclear: set[str] = set()
+    for m in _MENTION.finditer(summary):
+        code = m.group(1).upper()
+        if code not in in_met:
+            continue
+        word = m.group(2) or m.group(3)
+        if word is None:
+            said.setdefault(code, set()).add(acmg.DEFAULT_STRENGTH[code])
+            continue
+        try:
+            c = acmg.parse_criterion(f"{m.group(1)}_{word}")
+        except acmg.CriterionError:
+            unclear.add(code)
+            continue
+        if (_NOT_APPLIED_BEFORE.search(summary, max(0, m.start() - 60), m.start())
+                or _NOT_APPLIED_AFTER.match(summary, m.end())):
+            unclear.add(code)
+        said.setdefault(code, set()).add(c.strength)
+        first.setdefault(code, (m.group(0), c))
+    out: list[tuple[int, str, acmg.Criterion]] = []
+    for i, c in enumerate(met):
+        if c.code not in first or c.code in unclear or len(said[c.code]) != 1:
+            continue
+        (strength,) = said[c.code]
+        if strength == c.strength:
+            continue
+        token, restored = first[c.code]
+        if not export_can_write(restored):
+            out.append((i, token, restored))
+    return out
+
+
 # --- comparison helpers (used by `clingen-graph classify --erepo`) --------------------------------------------
 
 _SUMMARY_CODE = re.compile(
@@ -312,11 +417,20 @@ _OVERRIDE = re.compile(r"elected to (?:modify|downgrade|upgrade)|professional ju
 
 
 def summary_notes(rec: ErepoRecord) -> list[str]:
-    """Why an expert class may differ from the met codes, read from the summary: a strength the summary quotes
-    that the Met column lost (the export has no benign moderate, no PS4/PP4 very strong), or the panel saying it
-    used its judgement. Hints for people reading a disagreement, never used to classify."""
+    """Why an expert class may differ from the met codes, read from the summary: a strength restored from the
+    summary (see :func:`strengths_from_summary`), a strength the summary quotes that differs from the Met column
+    but was not restored (ambiguous, or one the column could have written), or the panel saying it used its
+    judgement. Hints for people reading a disagreement, never used to classify."""
     notes: list[str] = []
     met = {c.code: c for c in rec.met}
+    try:
+        written = {c.code: c for c in acmg.parse_codes(rec.met_as_written)}
+    except acmg.CriterionError:
+        written = {}
+    for code, c in met.items():
+        if code in written and written[code].strength != c.strength:
+            notes.append(f"{code} counted at {c.strength} as the summary applies it; the Met column has "
+                         f"{written[code].label}")
     quoted: dict[str, set[str]] = {}
     for m in _SUMMARY_CODE.finditer(rec.summary):
         try:

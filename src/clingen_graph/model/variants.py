@@ -446,3 +446,34 @@ def summary_to_triples(rec: VariantSummaryRecord, refs: References) -> tuple[lis
         out.append((a, CGV.submissionCount, integer(rec.number_submitters)))
     out += contribution(a_iri, CLINVAR_AGENT, "ClinVar", EVALUATOR_ROLE, rec.last_evaluated or None)
     return out, problems
+
+
+def conflict_tallies(graph: str, triples: Iterable[Triple]) -> list[Triple]:
+    """Per (gene, conflict type): how many distinct variants of a release have that conflict. Computed from
+    the release's own triples when it is loaded, so ``conflicts-by-gene`` sums a few thousand tallies instead
+    of joining every conflict with its variant and gene (seconds at 10M triples on Oxigraph)."""
+    types: dict[NamedNode, NamedNode] = {}
+    about: dict[NamedNode, NamedNode] = {}
+    genes: dict[NamedNode, set[NamedNode]] = {}
+    for s, p, o in triples:
+        if p == CGV.conflictType:
+            types[s] = o  # type: ignore[assignment]
+        elif p == CGV.conflictAbout:
+            about[s] = o  # type: ignore[assignment]
+        elif p == CGV.gene:
+            genes.setdefault(s, set()).add(o)  # type: ignore[arg-type]
+    variants: dict[tuple[str, str], set[str]] = {}
+    for conflict, ctype in types.items():
+        variant = about.get(conflict)
+        if variant is None:
+            continue
+        for gene in genes.get(variant) or {None}:
+            variants.setdefault((gene.value if gene else "", ctype.value), set()).add(variant.value)
+    out: list[Triple] = []
+    for (gene, ctype), members in sorted(variants.items()):
+        t = iri(mint("conflict-tally", graph, gene, ctype))
+        out += [(t, TYPE, CGV.ConflictTally), (t, CGV.conflictType, iri(ctype)),
+                (t, CGV.variantCount, integer(len(members)))]
+        if gene:
+            out.append((t, CGV.gene, iri(gene)))
+    return out
