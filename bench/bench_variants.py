@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+from pyoxigraph import NamedNode
+
 from benchlib import cpu_note, fresh_dir, median, percentile
 from clingen_graph import query, release
 from clingen_graph.ids import META_GRAPH, expand_curie, graph_iri, mint
@@ -32,6 +34,7 @@ from clingen_graph.resources import data_dir
 from clingen_graph.store.base import open_store
 from clingen_graph.terms import CAUSAL_GERMLINE, CGV, RDFS, TYPE, types_for
 
+SKOS_PREF_LABEL = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 TARGET_LOAD_S = 20.0
 TARGET_CONFLICTS_MS = 100.0
 SOURCE = "clinvar-synthetic"
@@ -64,6 +67,10 @@ def _synthetic_variants(n: int, genes: int) -> list[Triple]:
     classes = [CGV.Pathogenic, CGV.UncertainSignificance, CGV.LikelyBenign, CGV.LikelyPathogenic]
     types = [CGV.ConflictPathogenicVsUncertain, CGV.ConflictPathogenicVsBenign, CGV.ConflictUncertainVsBenign]
     out: list[Triple] = []
+    # the labels of the concepts used, in case the store's ontology release predates them (a new ontology
+    # release would leave the old one in the store and take the store off its union-graph fast path)
+    for concept in (*classes, *types):
+        out.append((concept, SKOS_PREF_LABEL, text(concept.value.rsplit("#", 1)[-1])))
     agent = iri(expand_curie("cgid:agent/synthetic-submitter"))
     out += [(agent, TYPE, CGV.Agent), (agent, RDFS.label, text("synthetic submitter"))]
     for i in range(n):
@@ -94,7 +101,6 @@ def _synthetic_variants(n: int, genes: int) -> list[Triple]:
 
 def bench_conflicts(store_dir: Path, n: int, runs: int) -> None:
     store = open_store(f"oxigraph:{store_dir}")
-    release.load_ontology(store)  # the current value sets (conflict types, review statuses) and their labels
     graph = graph_iri(SOURCE, "synthetic")
     if SOURCE not in release.current_releases(store):
         triples = _synthetic_variants(n, 45_000)
@@ -132,14 +138,15 @@ def bench_conflicts(store_dir: Path, n: int, runs: int) -> None:
     print(f"  conflicts-by-gene (all genes): {len(rows):,} rows; cold {samples[0]:.0f} ms, warm median "
           f"{median(warm):.0f} ms (p95 {percentile(warm, 95):.0f}); target <= {TARGET_CONFLICTS_MS:.0f} ms: "
           f"{'met' if median(warm) <= TARGET_CONFLICTS_MS else 'NOT met'}")
-    per_gene = q.text.replace("WHERE {", "WHERE {\n  VALUES ?gene { <https://identifiers.org/hgnc:1100> }\n"
-                              "  ?variant cgv:gene ?gene .", 1)
+    per_gene = q.bind({}).replace("WHERE {", "WHERE {\n  VALUES ?gene { <https://identifiers.org/hgnc:1100> }", 1)
     samples = []
     for _ in range(runs):
         t0 = time.perf_counter()
         rows = query.select_rows(reader, per_gene, graphs)
         samples.append((time.perf_counter() - t0) * 1000)
-    print(f"  conflicts by type for one gene (HGNC:1100): {len(rows)} rows; warm median {median(samples[1:]):.1f} ms")
+    one = median(samples[1:])
+    print(f"  conflicts by type for one gene (HGNC:1100): {len(rows)} rows; warm median {one:.1f} ms; "
+          f"target <= {TARGET_CONFLICTS_MS:.0f} ms: {'met' if one <= TARGET_CONFLICTS_MS else 'NOT met'}")
     vs = query.get("variant-statements")
     samples = []
     for i in range(runs):
