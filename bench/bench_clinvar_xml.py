@@ -2,7 +2,8 @@
 """ClinVar VCV XML parse speed (prints figures, never asserts).
 
 Builds a release-style file (``<ClinVarVariationRelease>`` with many ``<VariationArchive>`` records) by
-repeating the 11 real samples of ``data/clinvar/`` in turn, bounded by ``--records`` and ``--max-mb`` (the
+repeating the 11 real samples of ``tests/fixtures/clinvar/samples/`` in turn, bounded by ``--records`` and
+``--max-mb`` (the
 samples average ~64 KB a record, the BRAF V600E record alone 439 KB, so 50k records would be ~3 GB; the size
 cap usually decides). Then, each in a fresh child process with a hard time limit and its own peak RSS:
 
@@ -38,7 +39,7 @@ TARGET = 2000.0
 def build(path: Path, records: int, max_bytes: int, gz: bool, skip: str = "") -> tuple[int, int]:
     """Write the release file (without the sample named ``skip``); returns (records written, uncompressed bytes)."""
     bodies = []
-    for sample in sorted((data_dir() / "clinvar").glob("VCV*.xml")):
+    for sample in sorted((data_dir().parent / "tests" / "fixtures" / "clinvar" / "samples").glob("VCV*.xml")):
         if skip and sample.stem == skip:
             continue
         text = sample.read_text(encoding="utf-8")

@@ -27,6 +27,9 @@ class _Namespace:
         node = self._nodes.get(name)
         if node is None:  # terms are built per triple: cache the node objects
             node = self._nodes[name] = NamedNode(self._base + name)
+            if name.isidentifier():
+                # a plain attribute from now on: later look-ups skip __getattr__ (millions of calls per load)
+                object.__setattr__(self, name, node)
         return node
 
 

@@ -14,10 +14,12 @@ from clingen_graph.ingest.base import Problem
 from clingen_graph.ingest.clinvar_xml import VcvRecord, parse
 from clingen_graph.resources import data_dir
 
-CLINVAR = data_dir() / "clinvar"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clinvar"
+CLINVAR = FIXTURES / "samples"  # the 11 real records one per file, as published; bundled as one release file
 SAMPLES = sorted(CLINVAR.glob("VCV*.xml"))
-SUMMARY = CLINVAR / "variant_summary_2026-06_excerpt.shared.tsv"
-EDITED = Path(__file__).resolve().parents[1] / "fixtures" / "clinvar"
+SUMMARY = data_dir() / "clinvar" / "variant_summary_2026-06_excerpt.shared.tsv"
+BUNDLED = data_dir() / "clinvar" / "ClinVarVCVRelease_2024-09-17.samples.xml"
+EDITED = FIXTURES
 
 
 def records(path: Path) -> tuple[list[VcvRecord], list[Problem]]:

@@ -1,4 +1,5 @@
-"""ClinVar VCV XML parser on the real samples in ``data/clinvar/`` and on broken copies of them."""
+"""ClinVar VCV XML parser on the real samples in ``tests/fixtures/clinvar/samples/`` (bundled together as
+``data/clinvar/ClinVarVCVRelease_2024-09-17.samples.xml``) and on broken copies of them."""
 
 from __future__ import annotations
 
@@ -257,3 +258,20 @@ def test_release_without_records_says_so(tmp_path: Path) -> None:
                     "</ClinVarVariationRelease>\n")
     recs, problems = records(path)
     assert recs == [] and [(p.level, p.code) for p in problems] == [("warning", "no-records")]
+
+
+def test_bundled_release_file_holds_the_samples_verbatim() -> None:
+    """``data/`` bundles the 11 samples as one release (one source, one named graph): same records, and the
+    line of each record is its line in that file."""
+    from .conftest import BUNDLED
+
+    bundled, problems = records(BUNDLED)
+    assert problems == []
+    singles = [r for path in SAMPLES for r in records(path)[0]]
+    assert [r.accession for r in bundled] == [r.accession for r in singles]
+    for a, b in zip(bundled, singles, strict=True):
+        assert [(s.accession, s.classification, s.review_status) for s in a.scvs] == [
+            (s.accession, s.classification, s.review_status) for s in b.scvs]
+        assert (a.aggregates, a.conflicts, a.clinvar) == (b.aggregates, b.conflicts, b.clinvar)
+    lines = BUNDLED.read_text(encoding="utf-8").splitlines()
+    assert all(lines[r.line - 1].startswith("<VariationArchive ") for r in bundled)

@@ -97,7 +97,7 @@ def pah_erepo() -> list[Triple]:
 
 def kras_clinvar() -> list[Triple]:
     """ClinVar's real KRAS VCV000177881: SCVs, ClinVar's aggregate and ours, and a P/LP vs VUS conflict."""
-    (rec,) = [r for r in parse_vcv(ROOT / "data/clinvar/VCV000177881.xml") if not isinstance(r, Problem)]
+    (rec,) = [r for r in parse_vcv(FIXTURES / "clinvar/samples/VCV000177881.xml") if not isinstance(r, Problem)]
     triples, _ = variants.vcv_to_triples(rec, References())
     return triples
 

@@ -455,12 +455,14 @@ def conflict_tallies(graph: str, triples: Iterable[Triple]) -> list[Triple]:
     types: dict[NamedNode, NamedNode] = {}
     about: dict[NamedNode, NamedNode] = {}
     genes: dict[NamedNode, set[NamedNode]] = {}
+    conflict_type, conflict_about, gene_p = CGV.conflictType.value, CGV.conflictAbout.value, CGV.gene.value
     for s, p, o in triples:
-        if p == CGV.conflictType:
+        name = p.value  # comparing strings: NamedNode equality crosses into Rust for every triple
+        if name == conflict_type:
             types[s] = o  # type: ignore[assignment]
-        elif p == CGV.conflictAbout:
+        elif name == conflict_about:
             about[s] = o  # type: ignore[assignment]
-        elif p == CGV.gene:
+        elif name == gene_p:
             genes.setdefault(s, set()).add(o)  # type: ignore[arg-type]
     variants: dict[tuple[str, str], set[str]] = {}
     for conflict, ctype in types.items():
