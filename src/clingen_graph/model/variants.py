@@ -295,6 +295,39 @@ def _stated_statement(s: NamedNode, stated: str) -> list[Triple]:
     return out
 
 
+@dataclass(frozen=True)
+class AggregateFacts:
+    """One aggregate classification, whoever computed it (ClinVar as stated, or clingen-graph)."""
+
+    iri: str
+    label: str
+    classification: str
+    review_status: str
+    stars: int
+    submissions: int | None
+    agent: str
+    agent_label: str
+    date: str | None = None
+    description: str = ""
+    aggregates: tuple[str, ...] = ()  # SCV IRIs
+
+
+def aggregate_triples(facts: AggregateFacts, proposition: str, rec: Record) -> tuple[list[Triple], list[Problem]]:
+    a = iri(facts.iri)
+    out: list[Triple] = [(a, TYPE, t) for t in types_for("ClinVarAggregate")]
+    out += [(a, RDFS.label, text(facts.label)), (a, CGV.proposition, iri(proposition))]
+    out += _stated_statement(a, facts.classification)
+    triples, problems = _review(a, facts.review_status, facts.stars, rec)
+    out += triples
+    if facts.submissions is not None:
+        out.append((a, CGV.submissionCount, integer(facts.submissions)))
+    if facts.description:
+        out.append((a, CGV.description, text(facts.description)))
+    out += [(a, CGV.aggregates, iri(s)) for s in facts.aggregates]
+    out += contribution(facts.iri, facts.agent, facts.agent_label, EVALUATOR_ROLE, facts.date)
+    return out, problems
+
+
 def vcv_variant_ids(rec: VcvRecord, refs: References) -> VariantIds:
     vrs_id = None
     if rec.spdi:
@@ -367,35 +400,25 @@ def vcv_to_triples(rec: VcvRecord, refs: References) -> tuple[list[Triple], list
     conditions = _condition_iris(stated.conditions) if stated else []
     prop, triples = proposition_triples(variant, conditions, None, None)
     out += triples
+    aggregates = []
     if stated is not None:
-        a_iri = expand_curie(f"cgid:clinvar-aggregate/{rec.variation_id}")
-        a = iri(a_iri)
-        out += [(a, TYPE, t) for t in types_for("ClinVarAggregate")]
-        out += [(a, RDFS.label, text(f"{rec.accession}: {stated.classification} (ClinVar)")),
-                (a, CGV.proposition, iri(prop))]
-        out += _stated_statement(a, stated.classification)
-        triples, found = _review(a, stated.review_status, stated.stars, rec)
-        out += triples
-        problems += found
-        if stated.submissions is not None:
-            out.append((a, CGV.submissionCount, integer(stated.submissions)))
-        out += [(a, CGV.aggregates, iri(s)) for s in scv_iris.values()]
-        out += contribution(a_iri, CLINVAR_AGENT, "ClinVar", EVALUATOR_ROLE, stated.date_last_evaluated or None)
+        aggregates.append(AggregateFacts(
+            expand_curie(f"cgid:clinvar-aggregate/{rec.variation_id}"),
+            f"{rec.accession}: {stated.classification} (ClinVar)", stated.classification, stated.review_status,
+            stated.stars, stated.submissions, CLINVAR_AGENT, "ClinVar", stated.date_last_evaluated or None,
+            aggregates=tuple(scv_iris.values())))
     ours = rec.aggregates.get("germline")
     if ours is not None:
-        o_iri = expand_curie(f"cgid:clinvar-aggregate/{rec.variation_id}/clingen-graph")
-        o = iri(o_iri)
-        out += [(o, TYPE, t) for t in types_for("ClinVarAggregate")]
-        out += [(o, RDFS.label, text(f"{rec.accession}: {ours.classification} (computed by clingen-graph)")),
-                (o, CGV.proposition, iri(prop)), (o, CGV.submissionCount, integer(ours.submissions))]
-        out += _stated_statement(o, ours.classification)
-        triples, found = _review(o, ours.review_status, ours.stars, rec)
+        aggregates.append(AggregateFacts(
+            expand_curie(f"cgid:clinvar-aggregate/{rec.variation_id}/clingen-graph"),
+            f"{rec.accession}: {ours.classification} (computed by clingen-graph)", ours.classification,
+            ours.review_status, ours.stars, ours.submissions, SOFTWARE_AGENT, "clingen-graph",
+            description=ours.explanation,
+            aggregates=tuple(scv_iris[a] for a in ours.contributing if a in scv_iris)))
+    for facts in aggregates:
+        triples, found = aggregate_triples(facts, prop, rec)
         out += triples
         problems += found
-        if ours.explanation:
-            out.append((o, CGV.description, text(ours.explanation)))
-        out += [(o, CGV.aggregates, iri(scv_iris[a])) for a in ours.contributing if a in scv_iris]
-        out += contribution(o_iri, SOFTWARE_AGENT, "clingen-graph", EVALUATOR_ROLE, None)
     for conflict in rec.conflicts:
         sides = [scv_iris[a] for a in (*conflict.side_a, *conflict.side_b) if a in scv_iris]
         if len(sides) < 2:
@@ -433,18 +456,13 @@ def summary_to_triples(rec: VariantSummaryRecord, refs: References) -> tuple[lis
     variant, out = variant_triples(ids)
     prop, triples = proposition_triples(variant, _condition_iris(rec.conditions), None, None)
     out += triples
-    a_iri = expand_curie(f"cgid:clinvar-summary/{rec.variation_id}")
-    a = iri(a_iri)
-    out += [(a, TYPE, t) for t in types_for("ClinVarAggregate")]
-    out += [(a, RDFS.label, text(f"{rec.vcv}: {rec.clinical_significance or 'no classification'} (ClinVar)")),
-            (a, CGV.proposition, iri(prop))]
-    out += _stated_statement(a, rec.clinical_significance)
-    triples, found = _review(a, rec.review_status, rec.stars, rec)
+    triples, found = aggregate_triples(AggregateFacts(
+        expand_curie(f"cgid:clinvar-summary/{rec.variation_id}"),
+        f"{rec.vcv}: {rec.clinical_significance or 'no classification'} (ClinVar)", rec.clinical_significance,
+        rec.review_status, rec.stars, rec.number_submitters, CLINVAR_AGENT, "ClinVar", rec.last_evaluated or None),
+        prop, rec)
     out += triples
     problems += found
-    if rec.number_submitters is not None:
-        out.append((a, CGV.submissionCount, integer(rec.number_submitters)))
-    out += contribution(a_iri, CLINVAR_AGENT, "ClinVar", EVALUATOR_ROLE, rec.last_evaluated or None)
     return out, problems
 
 
