@@ -7,6 +7,7 @@ time limit, and every timing loop stops at a count or a time budget, whichever c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import resource
@@ -213,11 +214,9 @@ class Worker:
     def stop(self) -> None:
         if self.proc is not None:
             if self.proc.is_alive():
-                try:
+                with contextlib.suppress(BrokenPipeError, OSError):  # already gone: killed below
                     self.conn.send(None)
                     self.proc.join(2)
-                except (BrokenPipeError, OSError):
-                    pass
             if self.proc.is_alive():
                 self.proc.kill()
             self.proc.join(10)

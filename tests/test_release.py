@@ -264,3 +264,20 @@ def test_strict_refuses_a_violating_release(memory_store: GraphStore, region_fro
     assert [(p.code, p.line) for p in summary.problems if p.level == "reject"] == [("shacl", 7)]
     assert memory_store.graphs() == graphs
     assert current_releases(memory_store)["clingen-dosage-regions"].graph == good.graph
+
+
+def test_dosage_gene_missing_from_hgnc_ncbi_map_is_matched_by_symbol(fixtures_dir: Path) -> None:
+    """A newer dosage file may cite an NCBI Gene id our HGNC release does not map: the approved symbol
+    finds the gene, and the row is reported; with neither, the row is rejected naming the id."""
+    from clingen_graph.ingest.clingen_dosage import parse_genes
+    from clingen_graph.model import dosage
+    from clingen_graph.model.references import References
+
+    genes = parse_genes(fixtures_dir / "clingen_dosage/ClinGen_gene_curation_list_GRCh38.tsv")
+    rec = next(r for r in genes if getattr(r, "gene_symbol", "") == "AAGAB")
+    refs = References(hgnc_ids={"HGNC:25662"}, hgnc_symbols={"HGNC:25662": "AAGAB"})
+    triples, problems = dosage.to_triples(rec, refs)
+    assert [(p.level, p.code) for p in problems] == [("warning", "gene-by-symbol")]
+    assert any(o.value == expand_curie("HGNC:25662") for _, _, o in triples)
+    _, problems = dosage.to_triples(rec, References(hgnc_ids=set()))
+    assert [(p.level, p.code) for p in problems] == [("reject", "unknown-gene")]

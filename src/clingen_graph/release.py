@@ -314,15 +314,15 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
             summary.graph = ""
             return summary
         quarantined = _quarantine(report, kept)
-        records = kept
         summary.problems += _violation_problems(report, [kept[i] for i in sorted(quarantined)], summary.source)
         summary.rows_quarantined = len(quarantined)
         summary.rows_rejected += len(quarantined)
+        dropped = {t for i in quarantined for t in kept[i][1]}
         kept = [k for i, k in enumerate(kept) if i not in quarantined]
         # take out only what no kept record also wrote (shared nodes: agents, variants, concepts), instead
         # of rewriting the whole graph
         still = {t for _, ts in kept for t in ts}
-        store.remove_from_graph(summary.graph, {t for i in quarantined for t in records[i][1]} - still)
+        store.remove_from_graph(summary.graph, dropped - still)
         summary.triples = len(still)
 
     # 3. release-level summaries computed from the kept records (conflict tallies per gene)

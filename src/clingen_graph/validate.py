@@ -243,15 +243,15 @@ def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
     if depth > 8:
         raise UnsupportedShapeError("sh:node nesting deeper than 8")
     bad: set[str] = set()
-    queries = [f"SELECT DISTINCT {'?this ?v' if c.value_var else '?this'} WHERE {{ {focus} {c.pattern} }}"
-               for c in shape.checks]
-    # the checks are independent read-only queries and the store releases the GIL while it evaluates them
-    def rows_of(q: str) -> list[dict]:
-        # read to the end in the worker thread: pyoxigraph results must not cross threads
-        names = ("this", "v") if "?this ?v" in q[:40] else ("this",)
+
+    def rows_of(check: _Check) -> list[dict]:
+        # the checks are independent read-only queries and the store releases the GIL while it evaluates
+        # them; each is read to the end in its worker thread (pyoxigraph results must not cross threads)
+        names = ("this", "v") if check.value_var else ("this",)
+        q = f"SELECT DISTINCT {' '.join('?' + n for n in names)} WHERE {{ {focus} {check.pattern} }}"
         return [{n: row[n] for n in names} for row in run(q)]
 
-    for check, rows in zip(shape.checks, _POOL.map(rows_of, queries), strict=True):
+    for check, rows in zip(shape.checks, _POOL.map(rows_of, shape.checks), strict=True):
         for row in rows:
             this = row["this"]
             if isinstance(this, Literal):

@@ -31,7 +31,7 @@ from .base import (
     reject,
     warning,
 )
-from .clinvar_xml import Condition
+from .clinvar_xml import CLINVAR_LICENSE, Condition
 
 COLUMNS = [
     "AlleleID", "Type", "Name", "GeneID", "GeneSymbol", "HGNC_ID", "ClinicalSignificance", "ClinSigSimple",
@@ -258,8 +258,7 @@ SOURCE = SourceSpec(
     name="clinvar-variant-summary",
     title="ClinVar variant summary (variant_summary.txt)",
     homepage="https://ftp.ncbi.nlm.nih.gov/pub/clinvar/tab_delimited/",
-    license="public domain (NCBI: ClinVar data are not subject to copyright; see "
-            "https://www.ncbi.nlm.nih.gov/home/about/policies/)",
+    license=CLINVAR_LICENSE,
     role="curation",
     sniff=_sniff,
     read_release=read_release,

@@ -56,6 +56,8 @@ RELEASE_DATE = re.compile(r"<ClinVarVariationRelease\b[^>]*?\bReleaseDate=\"(\d{
 FIRST_TAG = re.compile(r"<([A-Za-z_][\w.\-]*)")
 PROLOG = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL)
 ROOTS = ("ClinVarVariationRelease", "VariationArchive")
+CLINVAR_LICENSE = ("public domain (NCBI: ClinVar data are not subject to copyright; see "
+                   "https://www.ncbi.nlm.nih.gov/home/about/policies/)")
 OFFICIAL_NAME = re.compile(r"^ClinVar(VCV|Variation)Release_", re.IGNORECASE)
 
 _KIND_OF_ELEMENT: dict[str, agg.Kind] = {
@@ -824,8 +826,7 @@ SOURCE = SourceSpec(
     name="clinvar-vcv",
     title="ClinVar variation archive (VCV XML)",
     homepage="https://www.ncbi.nlm.nih.gov/clinvar/",
-    license="public domain (NCBI: ClinVar data are not subject to copyright; see "
-            "https://www.ncbi.nlm.nih.gov/home/about/policies/)",
+    license=CLINVAR_LICENSE,
     role="curation",
     sniff=_sniff,
     read_release=read_release,

@@ -22,7 +22,8 @@ def _subject(rec: DosageRecord, refs: References) -> tuple[str | None, list[Prob
         return expand_curie(f"isca:{rec.isca_id}"), []
     assert rec.ncbi_gene is not None
     gene = refs.gene_for_ncbi(rec.ncbi_gene)
-    if gene is None and (gene := refs.gene_for_ncbi(rec.ncbi_gene, rec.gene_symbol)) is not None:
+    if gene is None and rec.gene_symbol and (gene := refs.gene_for_symbol(rec.gene_symbol)) is not None:
+        # a newer curation file may cite an NCBI id that our HGNC release does not map yet
         return gene, [warning(rec.file, rec.line, "gene-by-symbol",
                               f"NCBI Gene {rec.ncbi_gene} is not in the loaded HGNC release; "
                               f"matched {rec.gene_symbol} by its approved symbol")]

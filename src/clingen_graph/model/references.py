@@ -76,12 +76,9 @@ class References:
             self._by_symbol_from = len(self.hgnc_symbols)
         return self._by_symbol
 
-    def gene_for_ncbi(self, ncbi: str, symbol: str | None = None) -> str | None:
-        """HGNC IRI for an NCBI Gene id, when HGNC is loaded and knows it; else for the approved ``symbol``
-        (a newer curation file may cite an NCBI id that our HGNC release does not map yet)."""
+    def gene_for_ncbi(self, ncbi: str) -> str | None:
+        """HGNC IRI for an NCBI Gene id, when HGNC is loaded and knows it."""
         hgnc = self.ncbi_to_hgnc.get(ncbi)
-        if hgnc is None and symbol:
-            hgnc = self._symbol_index().get(symbol)
         return expand_curie(hgnc) if hgnc else None
 
 
