@@ -6,7 +6,10 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install load serve bench clean
+# Debian packages for the real-server tests (Virtuoso 7) and the benchmarks (wrk).
+APT_PACKAGES := virtuoso-opensource wrk
+
+.PHONY: run test install system-packages load serve bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +17,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system-packages
+
+## Install $(APT_PACKAGES) when Virtuoso (or wrk) is missing and we are root with apt-get; otherwise say so and go
+## on: the tests that need Virtuoso then skip with the reason. The package starts a system Virtuoso on all
+## interfaces with the default dba password where services can start, so we stop and disable that one: the tests
+## start their own on 127.0.0.1 (src/clingen_graph/devservers.py).
+system-packages:
+	@if command -v virtuoso-t >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "apt-get install $(APT_PACKAGES)"; \
+	  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	       $(APT_PACKAGES) >/dev/null; then \
+	    (systemctl disable --now virtuoso-opensource-7 || service virtuoso-opensource-7 stop) >/dev/null 2>&1 || true; \
+	  else \
+	    echo "note: apt-get install $(APT_PACKAGES) failed; tests needing Virtuoso will be skipped"; \
+	  fi; \
+	else \
+	  echo "note: virtuoso-t or wrk missing and not root with apt-get; tests needing Virtuoso will be skipped"; \
+	  echo "      (as root: apt-get install --no-install-recommends $(APT_PACKAGES))"; \
+	fi
 
 ## Install, load the bundled real data into ./var/store, validate it, serve on http://127.0.0.1:$(PORT)
 run: install

@@ -1,4 +1,4 @@
-"""Shared test fixtures: where the real-data excerpts live, stores, and small file-editing helpers.
+"""Shared test fixtures: where the real-data excerpts live, stores, real servers, and small file-editing helpers.
 
 Everything here is generic; tests that need a particular record build it from a fixture file themselves.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from clingen_graph.devservers import Server, ServerUnavailable, start_oxigraph, start_virtuoso
 from clingen_graph.store import GraphStore, open_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,6 +36,38 @@ def disk_store(tmp_path: Path) -> Iterator[GraphStore]:
     store = open_store(f"oxigraph:{tmp_path / 'store'}")
     yield store
     store.close()
+
+
+SERVER_FIXTURES = ("oxigraph_server", "virtuoso_server")
+
+
+def _serve(start: Callable[[Path], Server], workdir: Path) -> Iterator[Server]:
+    try:
+        server = start(workdir)
+    except ServerUnavailable as exc:  # not installed, or did not come up: say why, run the rest
+        pytest.skip(str(exc))
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``oxigraph serve`` on 127.0.0.1, shared by the session: use graph names of your own."""
+    yield from _serve(start_oxigraph, tmp_path_factory.mktemp("oxigraph-server"))
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Virtuoso 7 on 127.0.0.1, shared by the session; writes need ``Server.username``/``password`` (digest)."""
+    yield from _serve(start_virtuoso, tmp_path_factory.mktemp("virtuoso-server"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Marks on fixtures have no effect, so a test that uses a server fixture gets the ``server`` mark here
+    # (``-m "not server"`` then leaves out every test that starts one).
+    for item in items:
+        if any(name in SERVER_FIXTURES for name in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
 
 
 EditLine = Callable[..., Path]
