@@ -26,9 +26,19 @@ app = typer.Typer(
 
 StoreOpt = Annotated[
     str | None,
-    typer.Option("--store", help="Store URL: oxigraph:DIR (default oxigraph:./var/store, or $CLINGEN_GRAPH_STORE) "
-                 "or memory:.", show_default=False),
+    typer.Option("--store", help="Store URL: oxigraph:DIR (default oxigraph:./var/store, or $CLINGEN_GRAPH_STORE), "
+                 "memory:, or a SPARQL server: fuseki+http://HOST:PORT/DATASET, oxigraph+http://HOST:PORT, "
+                 "virtuoso+http://HOST:PORT, sparql+http(s)://QUERY-ENDPOINT. Server credentials come from "
+                 "$CLINGEN_GRAPH_STORE_USER/$CLINGEN_GRAPH_STORE_PASSWORD or $CLINGEN_GRAPH_STORE_TOKEN.",
+                 show_default=False),
 ]
+QueryEndpointOpt = Annotated[str | None, typer.Option(
+    "--query-endpoint", help="Remote stores: the SPARQL query endpoint, overriding the URL's layout.",
+    show_default=False)]
+UpdateEndpointOpt = Annotated[str | None, typer.Option(
+    "--update-endpoint", help="Remote stores: the SPARQL update endpoint.", show_default=False)]
+GraphStoreEndpointOpt = Annotated[str | None, typer.Option(
+    "--graph-store-endpoint", help="Remote stores: the Graph Store Protocol endpoint.", show_default=False)]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -36,9 +46,22 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _open(store: str | None, *, read_only: bool = False):
+def _endpoints_to_env(query: str | None, update: str | None, graph_store: str | None) -> None:
+    """Explicit endpoints go where every store opener (the API's too) finds them: the environment."""
+    import os
+
+    from .store.remote import ENV_ENDPOINTS
+
+    for key, value in (("query", query), ("update", update), ("graph_store", graph_store)):
+        if value:
+            os.environ[ENV_ENDPOINTS[key]] = value
+
+
+def _open(store: str | None, *, read_only: bool = False, endpoints: tuple[str | None, ...] = ()):
     from .store import StoreError, open_store
 
+    query, update, graph_store = (*endpoints, None, None, None)[:3]
+    _endpoints_to_env(query, update, graph_store)
     try:
         return open_store(store, read_only=read_only)
     except StoreError as exc:
@@ -51,6 +74,9 @@ def load(
                                                       "from its content.", show_default=False)] = None,
     bundled: Annotated[bool, typer.Option("--bundled", help="Load every file in the project's data/ folder.")] = False,
     store: StoreOpt = None,
+    query_endpoint: QueryEndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    graph_store_endpoint: GraphStoreEndpointOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse a whole release if any record violates "
                                          "the SHACL shapes (default: quarantine those records).")] = False,
     report: Annotated[Path, typer.Option("--report", help="Where rejected and warned rows are written "
@@ -80,7 +106,7 @@ def load(
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}", 2)
     console = Console(stderr=True)
-    graph_store = _open(store)
+    graph_store = _open(store, endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                   transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("starting", total=None)
@@ -120,6 +146,9 @@ def load(
 @app.command()
 def validate(
     store: StoreOpt = None,
+    query_endpoint: QueryEndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    graph_store_endpoint: GraphStoreEndpointOpt = None,
     engine: Annotated[str, typer.Option(help="sparql (fast, compiled shapes) or pyshacl (the reference, slow), "
                                         "or both (compares them).")] = "sparql",
     source: Annotated[list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")] = None,
@@ -130,11 +159,12 @@ def validate(
     from pyoxigraph import RdfFormat
 
     from .release import current_releases
-    from .validate import validate_store, validate_with_pyshacl
+    from .validate import validate_graph, validate_store, validate_with_pyshacl
 
     if engine not in {"sparql", "pyshacl", "both"}:
         raise _fail("--engine is sparql, pyshacl or both", 2)
-    graph_store = _open(store, read_only=True)
+    graph_store = _open(store, read_only=True,
+                        endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     failed = False
     for name, rel in sorted(current_releases(graph_store).items()):
         if source and name not in source:
@@ -142,7 +172,9 @@ def validate(
         results = {}
         if engine in {"sparql", "both"}:
             t = time.perf_counter()
-            results["sparql"] = (validate_store(graph_store.raw, graph=rel.graph), time.perf_counter() - t)
+            raw = getattr(graph_store, "raw", None)  # embedded: in-process; remote: SPARQL where the data is
+            report = validate_store(raw, graph=rel.graph) if raw is not None else validate_graph(graph_store, rel.graph)
+            results["sparql"] = (report, time.perf_counter() - t)
         if engine in {"pyshacl", "both"}:
             t = time.perf_counter()
             turtle = graph_store.dump(RdfFormat.N_TRIPLES, graph=rel.graph).decode()
@@ -174,6 +206,9 @@ def query(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv or table.")] = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the catalogue queries and their parameters.")] = False,
     store: StoreOpt = None,
+    query_endpoint: QueryEndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    graph_store_endpoint: GraphStoreEndpointOpt = None,
 ) -> None:
     """Run a named query from queries/*.rq (or a .rq file) on the current releases."""
     from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
@@ -196,7 +231,8 @@ def query(
         text = named.bind(values)
     except catalogue.QueryError as exc:
         raise _fail(str(exc), 2) from exc
-    graph_store = _open(store, read_only=True)
+    graph_store = _open(store, read_only=True,
+                        endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     try:
         result = graph_store.query(text, default_graphs=default_graphs(graph_store))
     except SyntaxError as exc:
@@ -240,6 +276,9 @@ def _short(value: str) -> str:
 @app.command()
 def serve(
     store: StoreOpt = None,
+    query_endpoint: QueryEndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    graph_store_endpoint: GraphStoreEndpointOpt = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     timeout: Annotated[float, typer.Option(help="Seconds a /sparql query may run before a 504.")] = 30.0,
@@ -256,7 +295,8 @@ def serve(
     from .store.base import store_url
 
     url = store_url(store)
-    check = _open(url, read_only=url.startswith("oxigraph:"))
+    check = _open(url, read_only=url.startswith("oxigraph:"),
+                  endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     check.close()
     settings = Settings(store=url, query_timeout=timeout)
     typer.echo(f"serving {url} on http://{host}:{port} (SPARQL at /sparql, docs at /docs)", err=True)
@@ -264,12 +304,18 @@ def serve(
 
 
 @app.command()
-def stats(store: StoreOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False
-          ) -> None:
+def stats(
+    store: StoreOpt = None,
+    query_endpoint: QueryEndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    graph_store_endpoint: GraphStoreEndpointOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False,
+) -> None:
     """The releases in the store: which is current per source, rows read/loaded/rejected, triples."""
     from .release import current_releases, releases
 
-    graph_store = _open(store, read_only=True)
+    graph_store = _open(store, read_only=True,
+                        endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     current = {r.graph for r in current_releases(graph_store).values()}
     items = releases(graph_store)
     if as_json:

@@ -18,7 +18,7 @@ from typing import Any
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 from ..ids import prefix_map
-from ..store.base import QueryTimeout
+from ..store.base import GraphStore, QueryTimeout
 from ..store.oxigraph import DatasetView
 
 SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
@@ -80,14 +80,40 @@ def negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
 
 def execute(store: Store, sparql: str, default_graphs: list[str] | None, accept: str,
             max_bytes: int, view: DatasetView | None = None) -> Answer:
-    """Run and serialise one query (in a worker or in-process)."""
-    if SERVICE.search(sparql):
-        raise SparqlRequestError(400, "SERVICE refused", "federated queries (SERVICE) are not allowed here")
+    """Run and serialise one query on an embedded store (in a worker or in-process)."""
+    _refuse_service(sparql)
     kwargs = (view or DatasetView(store)).query_kwargs(default_graphs)
     try:
         result = store.query(sparql, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise SparqlRequestError(400, "Bad query", f"SPARQL syntax error: {exc}") from exc
+    return serialise(result, accept, max_bytes)
+
+
+def execute_on(store: GraphStore, sparql: str, default_graphs: list[str] | None, accept: str,
+               max_bytes: int, timeout: float) -> Answer:
+    """Run and serialise one query on any store (a remote server enforces its own limits, and the client
+    gives up after ``timeout`` with :class:`QueryTimeout`)."""
+    from ..store.remote import RemoteStoreError
+
+    _refuse_service(sparql)
+    try:
+        result = store.query(sparql, default_graphs=default_graphs, timeout=timeout)
+    except SyntaxError as exc:
+        raise SparqlRequestError(400, "Bad query", f"SPARQL syntax error: {exc}") from exc
+    except RemoteStoreError as exc:
+        status = 400 if "(400)" in str(exc) else 502
+        raise SparqlRequestError(status, "Bad query" if status == 400 else "Store failed", str(exc)) from exc
+    return serialise(result, accept, max_bytes)
+
+
+def _refuse_service(sparql: str) -> None:
+    if SERVICE.search(sparql):
+        raise SparqlRequestError(400, "SERVICE refused", "federated queries (SERVICE) are not allowed here")
+
+
+def serialise(result: Any, accept: str, max_bytes: int) -> Answer:
+    """SELECT/ASK results or a graph, in the first format ``accept`` allows; too large → 413."""
     if isinstance(result, QuerySolutions | QueryBoolean):
         media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
         if media is None:
@@ -102,6 +128,8 @@ def execute(store: Store, sparql: str, default_graphs: list[str] | None, accept:
         fmt = GRAPH_TYPES[media]
         if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML):
             body = serialize(list(result), format=fmt, prefixes=prefix_map())
+        elif isinstance(result, list):
+            body = serialize(result, format=fmt)
         else:
             body = result.serialize(format=fmt)
     assert body is not None

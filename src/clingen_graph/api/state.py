@@ -2,12 +2,15 @@
 
 The loader bumps a generation file in the store directory after every load; each request compares it
 (one ``stat``) and, when it changed, reopens the store and drops cached responses, so a server picks up
-new releases without a restart.
+new releases without a restart. A remote store has no such file: its generation is the set of current
+releases, read from the metadata graph at most every ``REMOTE_REFRESH_S`` seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,17 @@ from ..store import GraphStore, open_store
 from ..store.oxigraph import OxigraphStore
 
 GENERATION_FILE = "clingen-graph.generation"
+REMOTE_REFRESH_S = 5.0
+
+
+def is_remote(url: str) -> bool:
+    return "+" in url.split(":", 1)[0]
+
+
+def release_fingerprint(store: GraphStore) -> str:
+    """Which releases are current (changes whenever a load or a swap makes another release current)."""
+    graphs = sorted(r.graph for r in current_releases(store).values())
+    return hashlib.sha256("\n".join(graphs).encode()).hexdigest()[:16]
 
 
 def generation_of(store: GraphStore) -> str:
@@ -26,6 +40,8 @@ def generation_of(store: GraphStore) -> str:
             return marker.read_text().strip()
         except OSError:
             return "0"
+    if is_remote(store.url):
+        return release_fingerprint(store)
     return "memory"
 
 
@@ -50,8 +66,14 @@ class AppState:
         self._releases: dict[str, Any] = {}
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_entries = cache_entries
+        self._checked = 0.0
 
     def _open(self) -> GraphStore:
+        if (self._store is not None and self._generation is not None and is_remote(self.store_url)
+                and time.monotonic() - self._checked > REMOTE_REFRESH_S):
+            self._checked = time.monotonic()
+            if release_fingerprint(self._store) != self._generation:
+                self._generation = None
         if self._store is None or (self.store_url.startswith("oxigraph:") and self._generation is not None
                                    and self._peek_generation() != self._generation):
             if self._store is not None and self.store_url.startswith("oxigraph:"):
@@ -60,6 +82,7 @@ class AppState:
             self._store = self._store or open_store(self.store_url, read_only=self.store_url.startswith("oxigraph:"))
             self._generation = None
         if self._generation is None:
+            self._checked = time.monotonic()
             self._generation = generation_of(self._store)
             self._graphs = default_graphs(self._store)
             self._releases = current_releases(self._store)

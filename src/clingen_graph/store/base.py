@@ -1,8 +1,11 @@
 """The ``GraphStore`` protocol (DESIGN §6) and the URL selector.
 
 A store URL is ``scheme:locator``: ``oxigraph:./var/store`` (embedded, on disk; the default),
-``memory:`` (embedded, in memory, for tests and one-off runs). The scheme picks a class from
-``BACKENDS``; the class parses its own locator in ``from_url`` (STYLE §6.7).
+``memory:`` (embedded, in memory, for tests and one-off runs), or a server speaking the SPARQL 1.1 Protocol
+and Graph Store Protocol: ``fuseki+http://HOST:PORT/DATASET`` (Fuseki's layout, the documented default),
+``oxigraph+http://HOST:PORT``, ``virtuoso+http://HOST:PORT``, ``sparql+http(s)://…`` with explicit endpoints
+(:mod:`clingen_graph.store.remote`). The scheme picks a class; the class parses its own locator in
+``from_url`` (STYLE §6.7).
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ DEFAULT_STORE = "oxigraph:./var/store"
 STORE_ENV = "CLINGEN_GRAPH_STORE"
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class MaterialisedSolutions(list):
+    """SELECT solutions already read into memory (keeps ``variables`` like ``QuerySolutions``): what a query
+    with a time limit returns, since the limit can only be checked once the last row is in."""
+
+    def __init__(self, variables: list, rows: list) -> None:
+        super().__init__(rows)
+        self.variables = variables
 
 
 class StoreError(RuntimeError):
@@ -75,20 +87,26 @@ def store_url(url: str | None = None) -> str:
     return url or os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
-def open_store(url: str | None = None, *, read_only: bool = False) -> GraphStore:
-    """Open the store named by ``url`` (see :func:`store_url`).
+def open_store(url: str | None = None, *, read_only: bool = False, **options: str | None) -> GraphStore:
+    """Open the store named by ``url`` (see :func:`store_url`). ``options`` go to remote stores
+    (``query_endpoint``, ``update_endpoint``, ``graph_store_endpoint``); ``None`` values are ignored.
 
     :raises UnknownStoreError: the scheme is not known; the message lists the known ones.
     :raises StoreError: the backend cannot open it.
     """
     from .oxigraph import MemoryStore, OxigraphStore
+    from .remote import SCHEMES, RemoteStore
 
     backends: dict[str, type] = {"oxigraph": OxigraphStore, "memory": MemoryStore}
     target = store_url(url)
     scheme = target.split(":", 1)[0] if ":" in target else ""
+    given = {k: v for k, v in options.items() if v}
+    if "+" in scheme and scheme.split("+", 1)[0] in SCHEMES:
+        return RemoteStore.from_url(target, read_only=read_only, **given)
     cls = backends.get(scheme)
     if cls is None:
-        raise UnknownStoreError(
-            f"unknown store {target!r}; use one of: " + ", ".join(f"{k}:..." for k in sorted(backends))
-        )
+        known = [f"{k}:..." for k in sorted(backends)] + [f"{s}+http(s)://..." for s in SCHEMES]
+        raise UnknownStoreError(f"unknown store {target!r}; use one of: " + ", ".join(known))
+    if given:
+        raise StoreError(f"{', '.join(given)} only apply to remote stores, not {target}")
     return cls.from_url(target, read_only=read_only)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store
 
 from ..model.rdf import Triple
-from .base import QueryResult, QueryTimeout, StoreError, StoreLocked
+from .base import MaterialisedSolutions, QueryResult, QueryTimeout, StoreError, StoreLocked
 
 
 class DatasetView:
@@ -98,7 +98,7 @@ class OxigraphStore:
             rows = list(result)
             if time.monotonic() - started > timeout:
                 raise QueryTimeout(f"query took longer than {timeout:g} s")
-            return _Materialised(result.variables, rows)  # type: ignore[return-value]
+            return MaterialisedSolutions(result.variables, rows)  # type: ignore[return-value]
         return result
 
     def update(self, sparql: str) -> None:
@@ -181,10 +181,3 @@ class MemoryStore(OxigraphStore):
     def from_url(cls, url: str, *, read_only: bool = False) -> MemoryStore:
         return cls(Store(), "memory:", writable=True)
 
-
-class _Materialised(list):
-    """Solutions already read into memory (keeps ``variables`` like ``QuerySolutions``)."""
-
-    def __init__(self, variables: list, rows: list) -> None:
-        super().__init__(rows)
-        self.variables = variables

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from ...store.oxigraph import OxigraphStore
 from ..deps import SettingsDep, StateDep
 from ..errors import ApiProblem
-from ..sparql_exec import QueryPool, SparqlRequestError, execute
+from ..sparql_exec import QueryPool, SparqlRequestError, execute, execute_on
 
 router = APIRouter(tags=["sparql"])
 
@@ -49,9 +49,10 @@ def _run(request: Request, state: StateDep, settings: SettingsDep, query: str, d
             pool: QueryPool = request.app.state.query_pool
             answer = pool.run(query, graphs, accept, settings.max_result_bytes, state.generation,
                               settings.query_timeout)
+        elif isinstance(store, OxigraphStore):
+            answer = execute(store.raw, query, graphs, accept, settings.max_result_bytes, store.view)
         else:
-            answer = execute(store.raw, query, graphs, accept, settings.max_result_bytes,  # type: ignore[attr-defined]
-                             getattr(store, "view", None))
+            answer = execute_on(store, query, graphs, accept, settings.max_result_bytes, settings.query_timeout)
     except SparqlRequestError as exc:
         raise ApiProblem(exc.status, exc.title, str(exc)) from exc
     return Response(answer.body, media_type=answer.content_type)
