@@ -28,7 +28,8 @@ G2 = "https://w3id.org/clingen-graph/graph/hgnc/2025-01-01"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SYMBOLS = "SELECT ?symbol WHERE { ?gene <https://w3id.org/clingen-graph/vocab#symbol> ?symbol } ORDER BY ?symbol"
 
-BACKENDS = ["memory", "oxigraph", "oxigraph-server", "virtuoso"]
+BACKENDS = ["memory", "oxigraph", pytest.param("oxigraph-server", marks=pytest.mark.server),
+            pytest.param("virtuoso", marks=pytest.mark.server)]
 
 
 def _gene_triples() -> dict[str, list[Triple]]:

@@ -114,7 +114,7 @@ def _refuse_service(sparql: str) -> None:
 
 def serialise(result: Any, accept: str, max_bytes: int) -> Answer:
     """SELECT/ASK results or a graph, in the first format ``accept`` allows; too large → 413."""
-    if isinstance(result, QuerySolutions | QueryBoolean):
+    if isinstance(result, QuerySolutions | QueryBoolean) or hasattr(result, "variables"):
         media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
         if media is None:
             raise SparqlRequestError(406, "Not acceptable", "SELECT/ASK results are available as "
