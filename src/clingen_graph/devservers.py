@@ -18,7 +18,9 @@ What the servers do differently (checked on oxigraph 0.5.13 and Virtuoso 7.2.5):
   - a query running past ``MaxQueryExecutionTime`` fails with 500 (``S1T00 SR171: Transaction timed out``), but
     one given the request parameter ``timeout=ms`` answers **200 with partial or no rows** ("anytime query"),
     flagged only by the header ``X-SQL-State: S1TAT``: never send ``timeout``, and treat that header as an error;
-  - a query whose *estimated* cost is over ``MaxQueryCostEstimationTime`` fails at once with 500 (``42000``);
+  - a query whose *estimated* cost is over ``MaxQueryCostEstimationTime`` fails at once with 500 (``42000``),
+    and the estimate can be absurd (millions of seconds for a 12-pattern star on a small graph): we set it to 0
+    (no limit) and rely on ``MaxQueryExecutionTime``;
   - ``DROP GRAPH <g>`` fails (500, ``SPARUL_DROP() ... has not been explicitly created``) unless ``g`` was made
     by ``CREATE GRAPH``, even when it holds triples; ``DROP SILENT GRAPH`` and ``CLEAR GRAPH`` empty it;
   - four failed *SQL* logins (isql) from an IP block SQL logins from it for 60 s; failed HTTP logins do not.
@@ -282,7 +284,9 @@ def virtuoso_ini(template: str, workdir: Path, *, sql_port: int, http_port: int,
         "SPARQL": {
             "ResultSetMaxRows": str(result_set_max_rows),  # the default 10000 truncates results silently
             "MaxQueryExecutionTime": str(max_query_seconds),
-            "MaxQueryCostEstimationTime": str(max_query_seconds * 4),  # estimates are rough; refuse only hopeless
+            # 0: no refusal on the *estimated* cost. The estimator is far off on star-shaped patterns over a
+            # small graph (69,032,568 s estimated for the 12-pattern release look-up on a 400-triple graph).
+            "MaxQueryCostEstimationTime": "0",
         },
         # The wiki/mediawiki plugins are of no use here and only add start-up work and log noise.
         "Plugins": {"Load1": "", "Load2": "", "Load3": "", "Load5": ""},
