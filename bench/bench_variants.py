@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pyoxigraph import NamedNode
 
 from benchlib import cpu_note, fresh_dir, median, percentile
-from clingen_graph import query, release
+from clingen_graph import query, release, valuesets
 from clingen_graph.ids import META_GRAPH, expand_curie, graph_iri, mint
 from clingen_graph.model.rdf import Triple, boolean, integer, iri, text
 from clingen_graph.model.variants import conflict_tallies
@@ -62,15 +63,27 @@ def bench_real(workdir: Path | None) -> None:
     store.close()
 
 
-def _synthetic_variants(n: int, genes: int) -> list[Triple]:
+CLASSES = [CGV.Pathogenic, CGV.UncertainSignificance, CGV.LikelyBenign, CGV.LikelyPathogenic]
+TYPES = [CGV.ConflictPathogenicVsUncertain, CGV.ConflictPathogenicVsBenign, CGV.ConflictUncertainVsBenign]
+
+
+def _unlabelled(store) -> list[NamedNode]:  # type: ignore[no-untyped-def]
+    """The concepts the synthetic records use that the store's current view gives no ``skos:prefLabel``."""
+    graphs = release.default_graphs(store)
+    return [c for c in (*CLASSES, *TYPES)
+            if not bool(store.query(f"ASK {{ {c} <{SKOS_PREF_LABEL.value}> ?l }}", default_graphs=graphs))]
+
+
+def _synthetic_variants(n: int, genes: int, unlabelled: Sequence[NamedNode] = ()) -> list[Triple]:
     """Synthetic ClinVar-shaped records: variant, gene, 3 SCVs, our aggregate, conflicts for 30%."""
-    classes = [CGV.Pathogenic, CGV.UncertainSignificance, CGV.LikelyBenign, CGV.LikelyPathogenic]
-    types = [CGV.ConflictPathogenicVsUncertain, CGV.ConflictPathogenicVsBenign, CGV.ConflictUncertainVsBenign]
+    classes, types = CLASSES, TYPES
     out: list[Triple] = []
-    # the labels of the concepts used, in case the store's ontology release predates them (a new ontology
-    # release would leave the old one in the store and take the store off its union-graph fast path)
-    for concept in (*classes, *types):
-        out.append((concept, SKOS_PREF_LABEL, text(concept.value.rsplit("#", 1)[-1])))
+    # the labels of the concepts used that the store's ontology release predates (a new ontology release would
+    # leave the old one in the store and take the store off its union-graph fast path); only those, so no
+    # concept gets a second label
+    labels = {**valuesets.value_set("ClinVarClassificationScheme").labels, **valuesets.conflict_type().labels}
+    for concept in unlabelled:
+        out.append((concept, SKOS_PREF_LABEL, text(labels.get(concept.value, concept.value.rsplit("#", 1)[-1]))))
     agent = iri(expand_curie("cgid:agent/synthetic-submitter"))
     out += [(agent, TYPE, CGV.Agent), (agent, RDFS.label, text("synthetic submitter"))]
     for i in range(n):
@@ -102,10 +115,11 @@ def _synthetic_variants(n: int, genes: int) -> list[Triple]:
 def bench_conflicts(store_dir: Path, n: int, runs: int) -> None:
     store = open_store(f"oxigraph:{store_dir}")
     graph = graph_iri(SOURCE, "synthetic")
+    symbols = release.load_references(store).hgnc_symbols  # what release.load_file gives conflict_tallies
     if SOURCE not in release.current_releases(store):
-        triples = _synthetic_variants(n, 45_000)
+        triples = _synthetic_variants(n, 45_000, _unlabelled(store))
         t0 = time.perf_counter()
-        triples += conflict_tallies(graph, triples)  # what release.load_file adds to a release
+        triples += conflict_tallies(graph, triples, symbols)  # what release.load_file adds to a release
         count = store.replace_graph(graph, triples)
         summary = release.LoadSummary(f"synthetic-{n}", SOURCE, "synthetic", graph, "loaded", n, n, 0, 0, 0,
                                       count, conforms=True)
@@ -115,12 +129,18 @@ def bench_conflicts(store_dir: Path, n: int, runs: int) -> None:
         store.optimize()  # type: ignore[attr-defined]
         print(f"  added {n:,} synthetic variants ({count:,} triples) as release {graph} in "
               f"{time.perf_counter() - t0:.1f} s")
-    elif not bool(store.query("ASK { ?t a <https://w3id.org/clingen-graph/vocab#ConflictTally> }",
-                              default_graphs=[graph])):
-        # a store made by an older version of this script: add the tallies a load now writes
-        store.add_to_graph(graph, conflict_tallies(graph, _synthetic_variants(n, 45_000)))
+    elif not bool(store.query(f"ASK {{ ?t {CGV.tallyConflictTypeLabel} ?l }}", default_graphs=[graph])):
+        # a store made by an older version of this script: replace its tallies (if any) by those a load now
+        # writes
+        t0 = time.perf_counter()
+        old = [(q.subject, q.predicate, q.object) for q in store.query(
+            f"CONSTRUCT {{ ?t ?p ?o }} WHERE {{ ?t a {CGV.ConflictTally} ; ?p ?o }}", default_graphs=[graph])]
+        store.remove_from_graph(graph, old)
+        new = conflict_tallies(graph, _synthetic_variants(n, 45_000), symbols)
+        store.add_to_graph(graph, new)
         store.optimize()  # type: ignore[attr-defined]
-        print(f"  added the conflict tallies to {graph}")
+        print(f"  replaced the conflict tallies of {graph} ({len(old):,} triples) by those a load now writes "
+              f"({len(new):,} triples) in {time.perf_counter() - t0:.1f} s")
     store.close()
     reader = open_store(f"oxigraph:{store_dir}", read_only=True)
     graphs = release.default_graphs(reader)

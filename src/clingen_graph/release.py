@@ -325,8 +325,9 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
         store.remove_from_graph(summary.graph, dropped - still)
         summary.triples = len(still)
 
-    # 3. release-level summaries computed from the kept records (conflict tallies per gene)
-    tallies = variants.conflict_tallies(summary.graph, (t for _, ts in kept for t in ts))
+    # 3. release-level summaries computed from the kept records (conflict tallies per gene, with the symbols
+    #    of the current HGNC release)
+    tallies = variants.conflict_tallies(summary.graph, (t for _, ts in kept for t in ts), refs.hgnc_symbols)
     if tallies:
         store.add_to_graph(summary.graph, tallies)
         summary.triples += len(tallies)

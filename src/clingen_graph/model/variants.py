@@ -10,13 +10,13 @@ met criteria is its own statement, derived from the curated one and never overwr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
 from .. import acmg, valuesets, vrs
-from ..ids import IdError, agent_iri, expand_curie, mint, pmid_iri, slug
+from ..ids import IdError, agent_iri, compress_iri, expand_curie, mint, pmid_iri, slug
 from ..ingest.base import Problem, Record, warning
 from ..ingest.clingen_erepo import ErepoRecord
 from ..ingest.clinvar_summary import VariantSummaryRecord
@@ -466,10 +466,18 @@ def summary_to_triples(rec: VariantSummaryRecord, refs: References) -> tuple[lis
     return out, problems
 
 
-def conflict_tallies(graph: str, triples: Iterable[Triple]) -> list[Triple]:
+def conflict_tallies(graph: str, triples: Iterable[Triple],
+                     symbols: Mapping[str, str] | None = None) -> list[Triple]:
     """Per (gene, conflict type): how many distinct variants of a release have that conflict. Computed from
-    the release's own triples when it is loaded, so ``conflicts-by-gene`` sums a few thousand tallies instead
-    of joining every conflict with its variant and gene (seconds at 10M triples on Oxigraph)."""
+    the release's own triples when it is loaded, so ``conflicts-by-gene`` sums tallies instead of joining every
+    conflict with its variant and gene (seconds at 10M triples on Oxigraph).
+
+    Each tally also carries what the catalogue shows with it, so the all-genes query reads a few properties
+    used by tallies only (scans, hash-joined) instead of looking each tally's type, gene and labels up one by
+    one: its gene (``cgv:tallyGene``, not ``cgv:gene``, whose scan would read every variant), the gene's
+    approved symbol from ``symbols`` (HGNC id such as ``HGNC:1100`` → symbol: ``References.hgnc_symbols``,
+    the HGNC release current at load; none when the gene is not in it) and the conflict type's
+    ``skos:prefLabel`` from the value set."""
     types: dict[NamedNode, NamedNode] = {}
     about: dict[NamedNode, NamedNode] = {}
     genes: dict[NamedNode, set[NamedNode]] = {}
@@ -489,11 +497,17 @@ def conflict_tallies(graph: str, triples: Iterable[Triple]) -> list[Triple]:
             continue
         for gene in genes.get(variant) or {None}:
             variants.setdefault((gene.value if gene else "", ctype.value), set()).add(variant.value)
+    labels = valuesets.conflict_type().labels
+    symbols = symbols or {}
     out: list[Triple] = []
     for (gene, ctype), members in sorted(variants.items()):
         t = iri(mint("conflict-tally", graph, gene, ctype))
         out += [(t, TYPE, CGV.ConflictTally), (t, CGV.conflictType, iri(ctype)),
+                (t, CGV.tallyConflictTypeLabel, text(labels.get(ctype) or ctype.rsplit("#", 1)[-1])),
                 (t, CGV.variantCount, integer(len(members)))]
         if gene:
-            out.append((t, CGV.gene, iri(gene)))
+            out.append((t, CGV.tallyGene, iri(gene)))
+            symbol = symbols.get(compress_iri(gene))
+            if symbol:
+                out.append((t, CGV.tallyGeneSymbol, text(symbol)))
     return out
