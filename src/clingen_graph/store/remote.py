@@ -250,6 +250,7 @@ class RemoteStore:
         Graph Store PUT when the triples fit in one request, else written under a temporary name and moved
         over it by one ``MOVE`` update (slow on some servers: Oxigraph copies quad by quad)."""
         self._require_writable()
+        self._graph_store_endpoint()  # before anything is written
         rows = triples if isinstance(triples, list) else list(triples)
         if not self._graph_exists(name):
             target = name
@@ -337,12 +338,15 @@ class RemoteStore:
             return httpx.BasicAuth(self._user, self._password)
         return None
 
-    def _gsp(self, method: str, graph: str, *, content: bytes | None = None, ctype: str | None = None,
-             headers: dict[str, str] | None = None, flags: dict[str, str] | None = None) -> httpx.Response:
-        endpoint = self.endpoints.graph_store
-        if not endpoint:
+    def _graph_store_endpoint(self) -> str:
+        if not self.endpoints.graph_store:
             raise StoreError(f"{self.url} has no Graph Store endpoint: give --graph-store-endpoint "
                              f"(or {ENV_ENDPOINTS['graph_store']})")
+        return self.endpoints.graph_store
+
+    def _gsp(self, method: str, graph: str, *, content: bytes | None = None, ctype: str | None = None,
+             headers: dict[str, str] | None = None, flags: dict[str, str] | None = None) -> httpx.Response:
+        endpoint = self._graph_store_endpoint()
         all_headers = dict(headers or {})
         if ctype:
             all_headers["Content-Type"] = ctype
