@@ -50,6 +50,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse
 from clingen_graph import release, valuesets
 from clingen_graph.ids import META_GRAPH, agent_iri, expand_curie, graph_iri, mint
 from clingen_graph.ingest import BY_NAME
+from clingen_graph.model import gene_validity
 from clingen_graph.resources import ontology_dir
 from clingen_graph.terms import (
     APPROVER_ROLE,
@@ -561,8 +562,9 @@ class Generator:
         obsolete = sorted(self.replaced_by)
         seen_props: set[str] = set()
         done: list[tuple[int, int, str]] = []
+        tallies: dict[tuple[str, str], int] = {}  # (agent, classification) → statements, as the loader counts
         rows = 0
-        while w.count < budget:
+        while w.count < budget - 6 * len(gceps) * len(classes):
             if rows < len(forced) * 4:
                 gid = forced[rows // 4]
             else:
@@ -621,7 +623,11 @@ class Generator:
             w.add(c, C["activityType"], approver)
             w.add(c, C["date"], date_term(when))
             w.add(report, T, doc_t)
+            key = (agents[gcep][1:-1], cls)
+            tallies[key] = tallies.get(key, 0) + 1
             rows += 1
+        for ts, tp, to in gene_validity.tally_triples(w.name, tallies, {a[1:-1]: g for g, a in agents.items()}):
+            w.add(str(ts), str(tp), str(to))
         self._close(w, "clingen-gene-validity", "clingen-gene-validity", rows)
 
     # the metadata graph, built by the loader's own code

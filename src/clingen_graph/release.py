@@ -326,8 +326,9 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
         summary.triples = len(still)
 
     # 3. release-level summaries computed from the kept records (conflict tallies per gene, with the symbols
-    #    of the current HGNC release)
+    #    of the current HGNC release; gene-validity classifications per contributing expert panel)
     tallies = variants.conflict_tallies(summary.graph, (t for _, ts in kept for t in ts), refs.hgnc_symbols)
+    tallies += gene_validity.classification_tallies(summary.graph, (t for _, ts in kept for t in ts))
     if tallies:
         store.add_to_graph(summary.graph, tallies)
         summary.triples += len(tallies)

@@ -108,6 +108,12 @@ def kras_tallies() -> list[Triple]:
     return triples + variants.conflict_tallies("https://w3id.org/clingen-graph/graph/clinvar-vcv/x", triples)
 
 
+def aars1_tallies() -> list[Triple]:
+    """The classification tally a gene-validity release of the AARS1 row gets when it is loaded."""
+    triples = aars1()
+    return triples + gene_validity.classification_tallies("https://w3id.org/clingen-graph/graph/x/y", triples)
+
+
 def keep_one_conflicting_statement(triples: list[Triple]) -> list[Triple]:
     seen: set[str] = set()
     out = []
@@ -217,6 +223,7 @@ CONFORMING = [
     Example("clinvar-aggregates-KRAS", "ClinVarAggregateShape", kras_clinvar),
     Example("clinvar-conflict-KRAS", "ClassificationConflictShape", kras_clinvar),
     Example("conflict-tally-KRAS", "ConflictTallyShape", kras_tallies),
+    Example("classification-tally-AARS1", "ClassificationTallyShape", aars1_tallies),
 ]
 
 VIOLATING = [
@@ -298,6 +305,9 @@ VIOLATING = [
             keep_one_conflicting_statement, "MinCountConstraintComponent", CGV.conflictingStatement),
     Example("conflict-tally-of-zero", "ConflictTallyShape", kras_tallies, put(CGV.variantCount, integer(0)),
             "MinInclusiveConstraintComponent", CGV.variantCount),
+    Example("classification-tally-of-a-dosage-score", "ClassificationTallyShape", aars1_tallies,
+            put(CGV.tallyClassification, NamedNode(VOCAB + "DosageScore3")), "InConstraintComponent",
+            CGV.tallyClassification),
 ]
 
 
@@ -340,7 +350,7 @@ def test_conforming_example(example: Example) -> None:
         "VariantPathogenicityPropositionShape": CGV.VariantPathogenicityProposition,
         "AcmgEvidenceLineShape": CGV.EvidenceLine, "ClinVarSubmissionShape": CGV.ClinVarSubmission,
         "ClinVarAggregateShape": CGV.ClinVarAggregate, "ClassificationConflictShape": CGV.ClassificationConflict,
-        "ConflictTallyShape": CGV.ConflictTally,
+        "ConflictTallyShape": CGV.ConflictTally, "ClassificationTallyShape": CGV.ClassificationTally,
     }[example.shape]
     assert _typed(triples, shape_class), f"the example has no {shape_class.value} to validate"
     fast, reference = _both(triples)
