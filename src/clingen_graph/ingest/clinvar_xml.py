@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +278,9 @@ def _check_head(path: Path) -> None:
 def parse(path: Path) -> Iterator[VcvRecord | Problem]:
     """Stream the records of a VCV XML file (plain or gzip): one :class:`VcvRecord` or reject per record.
 
+    A release file is read a chunk of whole records at a time (:func:`_parse_chunked`); anything that chunk
+    reading does not handle exactly like the streaming parser (a break in the XML, an unusual head) makes the
+    streaming parser (:func:`_stream`) take over, so the records, rejects and messages are the same either way.
     With :data:`PARALLEL` on, a big release file (:data:`PARALLEL_MIN_BYTES`) on a machine with several cores is
     split at ``<VariationArchive`` boundaries into chunks that this process and one worker process parse in turn
     (:func:`_parse_parallel`); records still come in file order with their real line numbers.
@@ -293,10 +296,15 @@ def parse(path: Path) -> Iterator[VcvRecord | Problem]:
     if _parallel_ok(path, head):
         yield from _parse_parallel(path, file, release)
         return
+    given = 0
+    if CHUNKED and _root_tag(head) == "ClinVarVariationRelease":
+        given = yield from _parse_chunked(path, file, release)
+        if given is None:
+            return
     state = _State()
     try:
         with open_binary(path) as fh:
-            yield from _stream(fh, file, release, 0, state)
+            yield from _stream(fh, file, release, 0, state, skip=given)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         state.error = (0, f"compressed stream ends early ({exc})", False)
     if state.error:
@@ -319,12 +327,28 @@ class _State:
         self.error: tuple[int, str, bool] | None = None  # (line, why, is an encoding error)
 
 
-def _stream(fh: Any, file: str, release: str, offset: int, state: _State) -> Iterator[VcvRecord | Problem]:
-    """The records of an XML byte stream; ``offset`` is added to every line (a chunk's place in the file).
-    An XML error ends the stream and is left in ``state.error``; a read error propagates."""
+def _parser_options() -> dict[str, Any]:
     # remove_blank_text: the indentation is not data, and skipping it makes libxml2 ~12 % faster
-    events = etree.iterparse(fh, events=("start", "end"), tag="VariationArchive", huge_tree=True,
-                             resolve_entities=False, no_network=True, remove_comments=True, remove_blank_text=True)
+    return {"huge_tree": True, "resolve_entities": False, "no_network": True, "remove_comments": True,
+            "remove_blank_text": True}
+
+
+def _items(file: str, va: Any, release: str, base: int) -> list[VcvRecord | Problem]:
+    """What one ``VariationArchive`` gives: its record, or a reject when it cannot be read."""
+    try:
+        return list(_archive(file, va, release, base))
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        acc = va.get("Accession") or f"VariationID {va.get('VariationID', '?')}"
+        return [reject(file, (va.sourceline or 0) + base, "malformed-record", f"{acc}: cannot read the record ({exc})",
+                       etree.tostring(va, encoding="unicode", with_tail=False)[:2000])]
+
+
+def _stream(fh: Any, file: str, release: str, offset: int, state: _State, skip: int = 0
+            ) -> Iterator[VcvRecord | Problem]:
+    """The records of an XML byte stream; ``offset`` is added to every line (a chunk's place in the file), and
+    the first ``skip`` records are read but not given (the chunked pass gave them already).
+    An XML error ends the stream and is left in ``state.error``; a read error propagates."""
+    events = etree.iterparse(fh, events=("start", "end"), tag="VariationArchive", **_parser_options())
     try:
         for event, el in events:
             if event == "start":
@@ -332,16 +356,8 @@ def _stream(fh: Any, file: str, release: str, offset: int, state: _State) -> Ite
                                  (el.sourceline or 0) + offset)
                 continue
             state.count += 1
-            try:
-                items = list(_archive(file, el, release))
-            except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-                acc, line = state.started or ("?", 0)
-                items = [reject(file, line, "malformed-record", f"{acc}: cannot read the record ({exc})",
-                                etree.tostring(el, encoding="unicode")[:2000])]
-            else:
-                if offset:
-                    items = [_shift(item, offset) for item in items]
-            yield from items
+            if state.count > skip:
+                yield from _items(file, el, release, offset)
             state.done, state.started = state.started, None
             el.clear(keep_tail=True)
             parent = el.getparent()
@@ -351,20 +367,112 @@ def _stream(fh: Any, file: str, release: str, offset: int, state: _State) -> Ite
     except etree.XMLSyntaxError as exc:
         line = exc.lineno + offset if exc.lineno else 0
         why = str(exc)
-        if offset:  # a chunk: say the file's line and name
-            why = why.replace(f"line {exc.lineno}", f"line {line}").replace("(<string>, ", f"({Path(file).name}, ")
+        if offset:  # a chunk: say the file's lines (libxml2 may name two: the break, the open tag) and name
+            why = re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + offset}", why)
+            why = why.replace("(<string>, ", f"({Path(file).name}, ")
         state.error = (line, why, "encoding" in why.lower())
 
 
-def _shift(item: VcvRecord | Problem, offset: int) -> VcvRecord | Problem:
-    """A record or problem of a chunk, with its lines made lines of the file."""
-    if isinstance(item, Problem):
-        return replace(item, line=item.line + offset)
-    item.line += offset
-    for scv in item.scvs:
-        scv.line += offset
-    item.warnings[:] = [replace(w, line=w.line + offset) for w in item.warnings]
-    return item
+# --- chunked reading -----------------------------------------------------------------------------------------
+
+# Why chunks: lxml's iterparse calls back into Python (taking the GIL) at every element start and end to look
+# for the tag it reports, which costs ~20 % of the parse on these files; libxml2 builds the same tree from a
+# byte string in one call. So a release is cut before ``<VariationArchive`` every CHUNKED_BYTES or so and each
+# piece is parsed whole, inside a copy of the release's own root element, and its tree freed at once.
+CHUNKED = True
+CHUNKED_BYTES = 1 << 18  # ~4 records of the benchmark mix; a chunk's tree is ~8 times its size
+_HEAD_MAX = 1 << 20  # the head (XML declaration, root start tag) must end before this
+_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(<\?xml\b[^>]*\?>)?(?:\s|<!--.*?-->)*(<ClinVarVariationRelease\b[^<>]*>)\s*\Z",
+                   re.DOTALL)
+_CHUNK_END = b"<ClinGenChunkEnd/>"  # marks the end of a chunk; libxml2 gives its line, so lines need no count
+
+
+class _Fallback(Exception):
+    """The chunked pass cannot go on exactly like the streaming parser would: hand over to it."""
+
+
+def _wrapper(head: bytes) -> bytes | None:
+    """The start of every chunk: an XML declaration and the file's root start tag, on one line (so lines in
+    the chunk are lines of the file), or None when the head is anything but plain UTF-8 without a DTD or a
+    default namespace (the streaming parser reads those)."""
+    m = _HEAD.match(head)
+    if m is None or b"\r" in head:
+        return None
+    decl, root = m.group(1) or b"", m.group(2)
+    enc = re.search(rb"""encoding\s*=\s*["']([^"']*)["']""", decl)
+    if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    if re.search(rb"\sxmlns\s*=", root):
+        return None
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + root.replace(b"\n", b" ").replace(b"\t", b" ")
+
+
+def _record_start(buf: bytes, end: int) -> int:
+    """Where the last ``<VariationArchive`` start tag before ``end`` begins (-1 if none)."""
+    at = buf.rfind(_START, 0, end)
+    while at >= 0 and buf[at + len(_START):at + len(_START) + 1] not in (b" ", b"\n", b"\t", b"\r", b">", b"/"):
+        at = buf.rfind(_START, 0, at)  # <VariationArchiveX…: not a record
+    return at
+
+
+def _parse_chunked(path: Path, file: str, release: str) -> Iterator[VcvRecord | Problem]:
+    """The records of a release file, a chunk at a time. Returns None when the whole file was read, else how
+    many records it gave before the streaming parser has to take over (0: the file does not suit)."""
+    given = 0
+    try:
+        with open_binary(path) as fh:
+            buf = b""
+            while (at := buf.find(_START)) < 0:  # the head: everything before the first record
+                block = fh.read(CHUNKED_BYTES)
+                if not block or len(buf) > _HEAD_MAX:
+                    return 0  # no record, or a very long head: the streaming parser reads it
+                buf += block
+            wrap = _wrapper(buf[:at])
+            if wrap is None:
+                return 0
+            base = buf.count(b"\n", 0, at)  # lines before the chunk: its line 1 is line base + 1 of the file
+            buf = buf[at:]
+            parser = etree.XMLParser(**_parser_options())
+            last = False
+            while not last:
+                block = fh.read(CHUNKED_BYTES)
+                if block:
+                    buf += block
+                    del block
+                    cut = _record_start(buf, len(buf))
+                    if cut <= 0:
+                        continue  # a record longer than a block: read on
+                    doc = b"".join((wrap, memoryview(buf)[:cut], _CHUNK_END, b"</ClinVarVariationRelease>"))
+                    buf = buf[cut:]
+                else:
+                    last = True
+                    doc, buf = wrap + buf, b""  # runs to the end of the file: the root's end tag is in it
+                records, lines = _read_chunk(parser, doc, last)
+                for va in records:
+                    yield from _items(file, va, release, base)
+                    given += 1
+                base += lines
+                doc = va = records = None  # type: ignore[assignment]  # free the chunk's tree before reading on
+    except (_Fallback, EOFError, zlib.error, gzip.BadGzipFile):
+        return given
+    return None if given else 0
+
+
+def _read_chunk(parser: Any, doc: bytes, last: bool) -> tuple[list[Any], int]:
+    """The ``VariationArchive`` elements of one chunk and the number of lines it spans (0 for the last)."""
+    try:
+        root = etree.fromstring(doc, parser)
+    except etree.XMLSyntaxError:
+        raise _Fallback from None  # the streaming parser says where and how the file breaks
+    records = [el for el in root if el.tag == "VariationArchive"]
+    if sum(1 for _ in root.iter("VariationArchive")) != len(records):
+        raise _Fallback  # a record inside another element: the streaming parser reads those too
+    if last:
+        return records, 0
+    end = root[-1]
+    if end.tag != "ClinGenChunkEnd":
+        raise _Fallback
+    return records, end.sourceline - 1
 
 
 # --- parallel parsing of big files ---------------------------------------------------------------------------
@@ -526,11 +634,22 @@ def _int(text: str | None) -> int | None:
         return None
 
 
+# Why plain loops over children: an lxml ``iterchildren(tag)``/``find`` call costs ~0.5 µs before it yields
+# anything (it builds a tag matcher each time), several times the ~80 ns per child of ``for child in el``; the
+# elements read here have a handful of children, so one pass that dispatches on ``child.tag`` is cheapest.
+# ``tag`` is compared with plain names only, so comments and PIs (whose tag is not a str) never match.
+
 def _text(el: Any, tag: str) -> str:
     """The stripped text of the first child ``tag`` ('' if none)."""
-    for found in el.iterchildren(tag):
-        return (found.text or "").strip()
+    for found in el:
+        if found.tag == tag:
+            return (found.text or "").strip()
     return ""
+
+
+def _kids(parent: Any | None, tag: str) -> list[Any]:
+    """The children ``tag`` of ``parent`` (none if ``parent`` is None)."""
+    return [] if parent is None else [c for c in parent if c.tag == tag]
 
 
 def _curie(db: str, ident: str) -> str:
@@ -547,20 +666,23 @@ def _condition(trait: Any, default_type: str) -> Condition:
     """A Trait's preferred name (else its first name) and its own XRefs as CURIEs."""
     name = fallback = ""
     ids: list[str] = []
-    for child in trait.iterchildren("XRef", "Name"):  # only these: a Trait has many other children
+    for child in trait:
         tag = child.tag
         if tag == "XRef":
-            curie = _curie(child.get("DB", ""), child.get("ID") or "")
-            if curie and curie not in ids:
-                ids.append(curie)
+            db = child.get("DB", "")
+            if db in _TRAIT_DBS:  # most XRefs are to other databases: skip them before any string work
+                curie = _curie(db, child.get("ID") or "")
+                if curie and curie not in ids:
+                    ids.append(curie)
         elif tag == "Name" and not name:
-            for value in child.iterchildren("ElementValue"):
-                text = (value.text or "").strip()
-                if value.get("Type") == "Preferred":
-                    name = text
-                elif not fallback:
-                    fallback = text
-                break
+            for value in child:  # the first ElementValue only
+                if value.tag == "ElementValue":
+                    text = (value.text or "").strip()
+                    if value.get("Type") == "Preferred":
+                        name = text
+                    elif not fallback:
+                        fallback = text
+                    break
     return Condition(name or fallback, tuple(ids), trait.get("Type") or default_type)
 
 
@@ -568,14 +690,15 @@ def _conditions(trait_set: Any | None) -> tuple[Condition, ...]:
     if trait_set is None:
         return ()
     default = trait_set.get("Type") or ""
-    return tuple(_condition(t, default) for t in trait_set.iterchildren("Trait"))
+    return tuple([_condition(t, default) for t in trait_set if t.tag == "Trait"])
 
 
 def _location(sl: Any) -> SequenceLocation:
+    get = sl.get
     return SequenceLocation(
-        sl.get("Assembly", ""), sl.get("Chr", ""), sl.get("Accession", ""), _int(sl.get("start")),
-        _int(sl.get("stop")), _int(sl.get("positionVCF")), sl.get("referenceAlleleVCF", ""),
-        sl.get("alternateAlleleVCF", ""), _int(sl.get("variantLength")),
+        get("Assembly", ""), get("Chr", ""), get("Accession", ""), _int(get("start")), _int(get("stop")),
+        _int(get("positionVCF")), get("referenceAlleleVCF", ""), get("alternateAlleleVCF", ""),
+        _int(get("variantLength")),
     )
 
 
@@ -587,24 +710,28 @@ def _clinvar_aggregates(classifications: Any | None) -> dict[str, ClinVarAggrega
         kind = _KIND_OF_ELEMENT.get(child.tag)
         if kind is None:
             continue
-        status = _text(child, "ReviewStatus")
+        texts: dict[str, str] = {}  # the first ReviewStatus, Description, Explanation
+        conditions: list[Condition] = []
+        # a filtered pass here: an aggregate can have a hundred Citation children
+        for part in child.iterchildren("ReviewStatus", "Description", "Explanation", "ConditionList"):
+            tag = part.tag
+            if tag == "ConditionList":
+                for ts in part:
+                    if ts.tag == "TraitSet":
+                        conditions.extend(_conditions(ts))
+            elif tag not in texts:
+                texts[tag] = (part.text or "").strip()
+        status = texts.get("ReviewStatus", "")
         try:
             n_stars = agg.stars(status)
         except agg.UnknownReviewStatus:
             n_stars = 0
-        conditions = tuple(c for cl in child.iterchildren("ConditionList") for ts in cl.iterchildren("TraitSet")
-                           for c in _conditions(ts))
         out[kind] = ClinVarAggregate(
-            kind, _text(child, "Description"), status, n_stars, _int(child.get("NumberOfSubmissions")),
-            _int(child.get("NumberOfSubmitters")), child.get("DateLastEvaluated", ""), _text(child, "Explanation"),
-            conditions,
+            kind, texts.get("Description", ""), status, n_stars, _int(child.get("NumberOfSubmissions")),
+            _int(child.get("NumberOfSubmitters")), child.get("DateLastEvaluated", ""), texts.get("Explanation", ""),
+            tuple(conditions),
         )
     return out
-
-
-def _kids(parent: Any | None, tag: str) -> Any:
-    """The children ``tag`` of ``parent`` (none if ``parent`` is None)."""
-    return () if parent is None else parent.iterchildren(tag)
 
 
 def _rcvs(rcv_list: Any | None) -> tuple[RcvSummary, ...]:
@@ -612,13 +739,21 @@ def _rcvs(rcv_list: Any | None) -> tuple[RcvSummary, ...]:
     for rcv in _kids(rcv_list, "RCVAccession"):
         conditions: tuple[Condition, ...] = ()
         germ = None
-        for child in rcv.iterchildren("ClassifiedConditionList", "RCVClassifications"):
-            if child.tag == "ClassifiedConditionList":
-                conditions = tuple(Condition((c.text or "").strip(),
-                                             (f"{c.get('DB')}:{c.get('ID')}",) if c.get("ID") else ())
-                                   for c in child.iterchildren("ClassifiedCondition"))
-            else:
-                germ = next(child.iterchildren("GermlineClassification"), None)
+        for child in rcv:  # the last of each list counts, as before
+            tag = child.tag
+            if tag == "ClassifiedConditionList":
+                found = []
+                for c in child:
+                    if c.tag == "ClassifiedCondition":
+                        ident = c.get("ID")
+                        found.append(Condition((c.text or "").strip(), (f"{c.get('DB')}:{ident}",) if ident else ()))
+                conditions = tuple(found)
+            elif tag == "RCVClassifications":
+                germ = None
+                for g in child:
+                    if g.tag == "GermlineClassification":
+                        germ = g
+                        break
         out.append(RcvSummary(rcv.get("Accession", ""), _int(rcv.get("Version")), rcv.get("Title", ""), conditions,
                               _text(germ, "Description") if germ is not None else "",
                               _text(germ, "ReviewStatus") if germ is not None else ""))
@@ -628,44 +763,48 @@ def _rcvs(rcv_list: Any | None) -> tuple[RcvSummary, ...]:
 def _trait_mappings(mapping_list: Any | None) -> dict[str, list[Condition]]:
     out: dict[str, list[Condition]] = {}
     for tm in _kids(mapping_list, "TraitMapping"):
-        medgen = next(tm.iterchildren("MedGen"), None)
-        if medgen is None or not medgen.get("CUI"):
+        medgen = None
+        for child in tm:
+            if child.tag == "MedGen":
+                medgen = child
+                break
+        if medgen is None:
             continue
-        cond = Condition(medgen.get("Name", ""), (f"MedGen:{medgen.get('CUI')}",), tm.get("TraitType", ""))
+        cui = medgen.get("CUI")
+        if not cui:
+            continue
+        cond = Condition(medgen.get("Name", ""), (f"MedGen:{cui}",), tm.get("TraitType", ""))
         bucket = out.setdefault(tm.get("ClinicalAssertionID", ""), [])
         if cond not in bucket:
             bucket.append(cond)
     return out
 
 
-_SCV_CHILDREN = ("ClinVarAccession", "Classification", "RecordStatus", "TraitSet", "ObservedInList", "AttributeSet")
-
-
-def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]]) -> tuple[ScvRecord, list[Problem]]:
-    line = ca.sourceline or 0
+def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]], base: int = 0
+         ) -> tuple[ScvRecord, list[Problem]]:
+    line = (ca.sourceline or 0) + base
     acc = cl = trait_set = None
     record_status = method = ""
     criteria: list[str] = []
     methods: list[str] = []
     origins: list[str] = []
-    for child in ca.iterchildren(*_SCV_CHILDREN):  # one pass, proxies only for the children used
+    seen: set[str] = set()  # the first ClinVarAccession, Classification, RecordStatus, TraitSet count
+    for child in ca:
         tag = child.tag
-        if tag == "ClinVarAccession":
-            acc = child
-        elif tag == "Classification":
-            cl = child
-        elif tag == "RecordStatus":
-            record_status = (child.text or "").strip()
-        elif tag == "TraitSet":
-            trait_set = child
-        elif tag == "ObservedInList":
+        if tag == "ObservedInList":
             for item in child.iter("MethodType", "Origin"):
                 text = (item.text or "").strip()
                 bucket = methods if item.tag == "MethodType" else origins
                 if text and text not in bucket:
                     bucket.append(text)
-        elif tag == "AttributeSet" and not method:
-            attr = next(child.iterchildren("Attribute"), None)
+        elif tag == "AttributeSet":
+            if method:
+                continue
+            attr = None
+            for a in child:
+                if a.tag == "Attribute":
+                    attr = a
+                    break
             if attr is not None and attr.get("Type") == "AssertionMethod":
                 method = (attr.text or "").strip()
                 for item in child.iter("ID", "URL"):
@@ -674,6 +813,16 @@ def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]]) -> 
                         criteria.append(text)
                     elif item.get("Source") == "PubMed" and text:
                         criteria.append(f"PMID:{text}")
+        elif tag in _SCV_FIRST and tag not in seen:
+            seen.add(tag)
+            if tag == "ClinVarAccession":
+                acc = child
+            elif tag == "Classification":
+                cl = child
+            elif tag == "RecordStatus":
+                record_status = (child.text or "").strip()
+            else:
+                trait_set = child
     if acc is None or not acc.get("Accession"):
         raise ValueError(f"a ClinicalAssertion (ID {ca.get('ID')}) at line {line} has no SCV accession")
     accession = acc.get("Accession")
@@ -687,7 +836,7 @@ def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]]) -> 
             tag = child.tag
             if tag == "ReviewStatus":
                 status = (child.text or "").strip()
-            elif tag in _KIND_OF_ELEMENT and kind is None:
+            elif kind is None and tag in _KIND_OF_ELEMENT:
                 kind = _KIND_OF_ELEMENT[tag]
                 raw = (child.text or "").strip()
                 details = tuple(child.attrib.items())
@@ -705,49 +854,61 @@ def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]]) -> 
     terms = [agg.normalize_term(t, kind or "germline") for t in raw.split(";") if t.strip()]
     record_status = record_status or "current"
     submitter = acc.get("SubmitterName", "")
+    ca_id = ca.get("ID", "")
     rec = ScvRecord(
         file, line, accession=accession, version=_int(acc.get("Version")), submitter_name=submitter,
         submitter_id=acc.get("OrgID") or submitter, organization_category=acc.get("OrganizationCategory", ""),
         review_status=status, stars=n_stars, kind=kind or "", classification="; ".join(terms), classification_raw=raw,
-        conditions=_conditions(trait_set), mapped_conditions=tuple(mappings.get(ca.get("ID", ""), ())),
+        conditions=_conditions(trait_set), mapped_conditions=tuple(mappings.get(ca_id, ())),
         date_last_evaluated=evaluated, collection_methods=tuple(methods), origins=tuple(origins),
         assertion_method=method, assertion_criteria=tuple(dict.fromkeys(criteria)),
         flagged=agg.normalize_status(status) == agg.FLAGGED or "flag" in record_status.lower(),
         record_status=record_status, submission_date=ca.get("SubmissionDate", ""),
         date_created=acc.get("DateCreated", ""), date_updated=acc.get("DateUpdated", ""),
-        clinical_assertion_id=ca.get("ID", ""), somatic_details=details,
+        clinical_assertion_id=ca_id, somatic_details=details,
     )
     return rec, warnings
 
 
+_SCV_FIRST = frozenset(("ClinVarAccession", "Classification", "RecordStatus", "TraitSet"))
 _VARIATIONS = ("SimpleAllele", "Haplotype", "Genotype")
-_RECORD_PARTS = (*_VARIATIONS, "Classifications", "RCVList", "TraitMappingList", "ClinicalAssertionList",
-                 "ClassifiedVariationList", "SubmittedClassificationList")
+_RECORD_PARTS = frozenset(("Classifications", "RCVList", "TraitMappingList", "ClinicalAssertionList",
+                           "ClassifiedVariationList", "SubmittedClassificationList"))
 
 
-def _archive(file: str, va: Any, release: str) -> Iterator[VcvRecord | Problem]:
-    line = va.sourceline or 0
+def _archive(file: str, va: Any, release: str, base: int = 0) -> Iterator[VcvRecord | Problem]:
+    """One record (or its reject); ``base`` is added to every line (the lines before its chunk)."""
+    line = (va.sourceline or 0) + base
     accession = va.get("Accession") or ""
     if not accession:
         yield reject(file, line, "missing-accession",
                      f"VariationArchive (VariationID {va.get('VariationID', '?')}) has no Accession")
         return
-    record = next(va.iterchildren("ClassifiedRecord"), None)
-    included = record is None
-    if included:
-        record = next(va.iterchildren("IncludedRecord"), None)
+    classified = included_record = status_el = None
+    for child in va:
+        tag = child.tag
+        if tag == "ClassifiedRecord":
+            if classified is None:
+                classified = child
+        elif tag == "IncludedRecord":
+            if included_record is None:
+                included_record = child
+        elif tag == "RecordStatus" and status_el is None:
+            status_el = child
+    included = classified is None
+    record = included_record if included else classified
     if record is None:
         yield reject(file, line, "malformed-record",
                      f"{accession}: neither <ClassifiedRecord> nor <IncludedRecord>; cannot read it")
         return
     variation = None
     parts: dict[str, Any] = {}  # the record's containers we read, by tag (the first of each)
-    for child in record.iterchildren(*_RECORD_PARTS):
+    for child in record:
         tag = child.tag
         if tag in _VARIATIONS:
             if variation is None:
                 variation = child
-        elif tag not in parts:
+        elif tag in _RECORD_PARTS and tag not in parts:
             parts[tag] = child
     if variation is None:
         yield reject(file, line, "malformed-record", f"{accession}: no SimpleAllele, Haplotype or Genotype")
@@ -758,43 +919,70 @@ def _archive(file: str, va: Any, release: str) -> Iterator[VcvRecord | Problem]:
         symbol = g.get("Symbol", "")
         if symbol and symbol not in genes:
             genes[symbol] = Gene(symbol, g.get("HGNC_ID", ""), g.get("GeneID", ""), g.get("RelationshipType", ""))
-    locations = tuple(_location(sl) for loc in variation.iterchildren("Location")
-                      for sl in loc.iterchildren("SequenceLocation"))
-    genomic, coding, protein, mane = [], [], [], ""
-    for h in (h for hl in variation.iterchildren("HGVSlist") for h in hl.iterchildren("HGVS")):
-        kind = h.get("Type", "")
-        nuc = next(h.iterchildren("NucleotideExpression"), None)
-        expr = _text(nuc, "Expression") if nuc is not None else ""
-        if expr:
-            if kind == "genomic, top-level" and expr.startswith("NC_"):
-                genomic.append(expr)
-            elif kind == "coding":
-                coding.append(expr)
-                if nuc.get("MANESelect") == "true":
-                    mane = expr
-        prot = next(h.iterchildren("ProteinExpression"), None)
-        if prot is not None:
-            p = _text(prot, "Expression")
-            if p and p not in protein:
-                protein.append(p)
-    caid = rsid = ""
-    for x in (x for xl in variation.iterchildren("XRefList") for x in xl.iterchildren("XRef")):
-        if x.get("DB") == "ClinGen" and not caid:
-            caid = x.get("ID", "")
-        elif x.get("DB") == "dbSNP" and x.get("Type", "rs") == "rs" and not rsid:
-            rsid = "rs" + x.get("ID", "").removeprefix("rs")
-    members = tuple(m.get("VariationID", "") for m in variation if m.tag in ("SimpleAllele", "Haplotype"))
+    locations: list[SequenceLocation] = []
+    genomic: list[str] = []
+    coding: list[str] = []
+    protein: list[str] = []
+    members: list[str] = []
+    mane = caid = rsid = ""
+    variant_name = spdi = None  # the first Name and CanonicalSPDI
+    for part in variation:  # one pass over the variation's children
+        tag = part.tag
+        if tag == "HGVSlist":
+            for h in part:
+                if h.tag != "HGVS":
+                    continue
+                nuc = prot = None
+                for e in h:
+                    etag = e.tag
+                    if etag == "NucleotideExpression":
+                        if nuc is None:
+                            nuc = e
+                    elif etag == "ProteinExpression" and prot is None:
+                        prot = e
+                expr = _text(nuc, "Expression") if nuc is not None else ""
+                if expr:
+                    kind = h.get("Type", "")
+                    if kind == "genomic, top-level" and expr.startswith("NC_"):
+                        genomic.append(expr)
+                    elif kind == "coding":
+                        coding.append(expr)
+                        if nuc.get("MANESelect") == "true":  # type: ignore[union-attr]
+                            mane = expr
+                if prot is not None:
+                    p = _text(prot, "Expression")
+                    if p and p not in protein:
+                        protein.append(p)
+        elif tag == "Location":
+            locations.extend(_location(sl) for sl in part if sl.tag == "SequenceLocation")
+        elif tag == "XRefList":
+            for x in part:
+                if x.tag != "XRef":
+                    continue
+                db = x.get("DB")
+                if db == "ClinGen" and not caid:
+                    caid = x.get("ID", "")
+                elif db == "dbSNP" and x.get("Type", "rs") == "rs" and not rsid:
+                    rsid = "rs" + x.get("ID", "").removeprefix("rs")
+        elif tag == "SimpleAllele" or tag == "Haplotype":
+            members.append(part.get("VariationID", ""))
+        elif tag == "Name":
+            if variant_name is None:
+                variant_name = (part.text or "").strip()
+        elif tag == "CanonicalSPDI" and spdi is None:
+            spdi = (part.text or "").strip()
 
     mappings = _trait_mappings(parts.get("TraitMappingList"))
     scvs: list[ScvRecord] = []
     problems: list[Problem] = []
     for ca in _kids(parts.get("ClinicalAssertionList"), "ClinicalAssertion"):
         try:
-            scv, scv_problems = _scv(file, accession, ca, mappings)
+            scv, scv_problems = _scv(file, accession, ca, mappings, base)
             scvs.append(scv)
             problems.extend(scv_problems)
         except ValueError as exc:
-            problems.append(warning(file, ca.sourceline or line, "malformed-scv", f"{accession}: {exc}; skipped"))
+            at = ca.sourceline + base if ca.sourceline else line
+            problems.append(warning(file, at, "malformed-scv", f"{accession}: {exc}; skipped"))
     clinvar = _clinvar_aggregates(parts.get("Classifications"))
     aggregates, found = summarise(tuple(scvs), included_only=included)
     for kind in agg.KINDS:
@@ -806,15 +994,15 @@ def _archive(file: str, va: Any, release: str) -> Iterator[VcvRecord | Problem]:
                                     f"{accession}: our {kind} aggregate is {mine}, ClinVar's is {said}"))
     rec = VcvRecord(
         file, line, accession=accession, version=_int(va.get("Version")),
-        variation_id=va.get("VariationID", ""), name=va.get("VariationName", "") or _text(variation, "Name"),
+        variation_id=va.get("VariationID", ""), name=va.get("VariationName", "") or variant_name or "",
         variation_type=va.get("VariationType", ""), record_type=va.get("RecordType", ""),
-        record_status=_text(va, "RecordStatus"), allele_id=variation.get("AlleleID", ""),
-        genes=tuple(genes.values()), locations=locations, hgvs_genomic=tuple(genomic), hgvs_coding=tuple(coding),
-        hgvs_protein=tuple(protein), mane_select=mane, spdi=_text(variation, "CanonicalSPDI"), caid=caid,
-        rsid=rsid, members=members, clinvar=dict(clinvar), scvs=tuple(scvs), rcvs=_rcvs(parts.get("RCVList")),
-        aggregates=aggregates, conflicts=found,
-        included_in=tuple(c.get("Accession", "")
-                          for c in _kids(parts.get("ClassifiedVariationList"), "ClassifiedVariation")),
+        record_status=(status_el.text or "").strip() if status_el is not None else "",
+        allele_id=variation.get("AlleleID", ""), genes=tuple(genes.values()), locations=tuple(locations),
+        hgvs_genomic=tuple(genomic), hgvs_coding=tuple(coding), hgvs_protein=tuple(protein), mane_select=mane,
+        spdi=spdi or "", caid=caid, rsid=rsid, members=tuple(members), clinvar=clinvar, scvs=tuple(scvs),
+        rcvs=_rcvs(parts.get("RCVList")), aggregates=aggregates, conflicts=found,
+        included_in=tuple(c.get("Accession", "") for c in _kids(parts.get("ClassifiedVariationList"),
+                                                                 "ClassifiedVariation")),
         included_scvs=tuple(s.get("Accession", "") for s in _kids(parts.get("SubmittedClassificationList"), "SCV")),
         date_created=va.get("DateCreated", ""), date_last_updated=va.get("DateLastUpdated", ""), release_date=release,
     )
