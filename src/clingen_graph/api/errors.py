@@ -12,32 +12,43 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..ids import IdError
 from ..query import QueryError
 from ..store.base import QueryTimeout, StoreError
+from .settings import TIMEOUT_SETTING
 
 log = logging.getLogger("clingen_graph.api")
 PROBLEM = "application/problem+json"
 
 
 class ApiProblem(Exception):
-    def __init__(self, status: int, title: str, detail: str) -> None:
+    def __init__(self, status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
+        self.status, self.title, self.detail, self.headers = status, title, detail, headers
 
 
-def problem(status: int, title: str, detail: str, request: Request | None = None) -> JSONResponse:
+def problem(status: int, title: str, detail: str, request: Request | None = None, *,
+            instance: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if request is not None:
-        body["instance"] = str(request.url.path)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+        instance = str(request.url.path)
+    if instance is not None:
+        body["instance"] = instance
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def timeout_detail(message: str, limit: float) -> str:
+    """What a timeout problem says: what happened, the limit in seconds and the setting that sets it."""
+    return (f"{message.rstrip('.')}; /sparql queries may run {limit:g} s (setting {TIMEOUT_SETTING}); "
+            "add LIMIT or narrow the query")
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
-        return problem(exc.status, exc.title, exc.detail, request)
+        return problem(exc.status, exc.title, exc.detail, request, headers=exc.headers)
 
     # typed library errors → status and title (one table, one handler)
     statuses: dict[type[Exception], tuple[int, str]] = {
-        QueryTimeout: (504, "Query timeout"),
+        # 503, not 504: the server is up but gave up on this query (a gateway timeout is a proxy's word)
+        QueryTimeout: (503, "Query timeout"),
         QueryError: (400, "Bad query"),
         IdError: (400, "Bad identifier"),
         StoreError: (503, "Store unavailable"),
@@ -45,7 +56,10 @@ def install(app: FastAPI) -> None:
 
     async def _typed(request: Request, exc: Exception) -> JSONResponse:
         status, title = next(v for k, v in statuses.items() if isinstance(exc, k))
-        return problem(status, title, str(exc), request)
+        detail = str(exc)
+        if isinstance(exc, QueryTimeout):
+            detail = timeout_detail(detail, request.app.state.settings.query_timeout)
+        return problem(status, title, detail, request)
 
     for exc_type in statuses:
         app.add_exception_handler(exc_type, _typed)
@@ -53,7 +67,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail) if exc.status_code != 404 else "Not found",
-                       str(exc.detail), request)
+                       str(exc.detail), request, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,27 +1,37 @@
-"""Run user SPARQL with a hard time limit.
+"""Run user SPARQL with a hard time limit, a row limit and a byte limit.
 
 pyoxigraph cannot interrupt a running query, so ``/sparql`` on an on-disk store sends each query to a
 worker process holding its own read-only store; a worker that runs past the limit is killed and replaced,
-and the client gets a 504 problem (never an empty result). In-memory stores (tests, one-off runs) run
-in-process with a soft limit.
+and the client gets a 503 problem (never an empty result). In-memory stores (tests, one-off runs) run
+in-process with a soft limit. What a query may do (no update, SERVICE only to allowed hosts) is checked
+before it gets here (:mod:`.sparql_guard`).
+
+SELECT results are read as TSV (one row per line, every term written in full, so it parses back losslessly)
+and the serialiser is stopped after ``max_rows`` rows: a longer result is answered with its first
+``max_rows`` rows and flagged ``truncated``, and the query stops being evaluated there.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
+from pyoxigraph import (
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    parse_query_results,
+    serialize,
+)
 
 from ..ids import prefix_map
 from ..store.base import GraphStore, QueryTimeout
 from ..store.oxigraph import DatasetView
-
-SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 RESULT_TYPES: dict[str, QueryResultsFormat] = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -48,9 +58,18 @@ class SparqlRequestError(ValueError):
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one answer may hold."""
+
+    max_bytes: int
+    max_rows: int
+
+
+@dataclass(frozen=True)
 class Answer:
     content_type: str
     body: bytes
+    truncated: bool = False  # a SELECT with more rows than the limit: only the first ones are here
 
 
 def negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
@@ -79,24 +98,22 @@ def negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
 
 
 def execute(store: Store, sparql: str, default_graphs: list[str] | None, accept: str,
-            max_bytes: int, view: DatasetView | None = None) -> Answer:
+            limits: Limits, view: DatasetView | None = None) -> Answer:
     """Run and serialise one query on an embedded store (in a worker or in-process)."""
-    _refuse_service(sparql)
     kwargs = (view or DatasetView(store)).query_kwargs(default_graphs)
     try:
         result = store.query(sparql, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise SparqlRequestError(400, "Bad query", f"SPARQL syntax error: {exc}") from exc
-    return serialise(result, accept, max_bytes)
+    return serialise(result, accept, limits)
 
 
 def execute_on(store: GraphStore, sparql: str, default_graphs: list[str] | None, accept: str,
-               max_bytes: int, timeout: float) -> Answer:
+               limits: Limits, timeout: float) -> Answer:
     """Run and serialise one query on any store (a remote server enforces its own limits, and the client
     gives up after ``timeout`` with :class:`QueryTimeout`)."""
     from ..store.remote import RemoteStoreError
 
-    _refuse_service(sparql)
     try:
         result = store.query(sparql, default_graphs=default_graphs, timeout=timeout)
     except SyntaxError as exc:
@@ -104,22 +121,80 @@ def execute_on(store: GraphStore, sparql: str, default_graphs: list[str] | None,
     except RemoteStoreError as exc:
         status = 400 if "(400)" in str(exc) else 502
         raise SparqlRequestError(status, "Bad query" if status == 400 else "Store failed", str(exc)) from exc
-    return serialise(result, accept, max_bytes)
+    return serialise(result, accept, limits)
 
 
-def _refuse_service(sparql: str) -> None:
-    if SERVICE.search(sparql):
-        raise SparqlRequestError(400, "SERVICE refused", "federated queries (SERVICE) are not allowed here")
+class _RowsFull(Exception):
+    """Raised from :class:`_TsvRows` to stop the serialiser (and the query) at the row limit."""
 
 
-def serialise(result: Any, accept: str, max_bytes: int) -> Answer:
-    """SELECT/ASK results or a graph, in the first format ``accept`` allows; too large → 413."""
+class _TsvRows:
+    """A write-only file that keeps the TSV header and at most ``max_rows`` rows."""
+
+    def __init__(self, max_rows: int, max_bytes: int) -> None:
+        self.buffer = bytearray()
+        self.lines = 0
+        self.max_lines = max_rows + 1  # the header line
+        self.max_bytes = max_bytes
+        self.truncated = False
+
+    def write(self, chunk: bytes) -> int:
+        self.buffer += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_lines:
+            self.truncated = True
+            raise _RowsFull
+        if len(self.buffer) > self.max_bytes:
+            raise _RowsFull
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def rows(self) -> bytes:
+        if not self.truncated:
+            return bytes(self.buffer)
+        end, pos = 0, 0
+        for _ in range(self.max_lines):
+            end = self.buffer.index(b"\n", pos) + 1
+            pos = end
+        return bytes(self.buffer[:end])
+
+
+def _select_tsv(result: Any, limits: Limits) -> tuple[bytes, bool]:
+    """The first ``max_rows`` rows as TSV, and whether there were more."""
+    # the TSV of an answer is about as large as the answer: 4x leaves room, and bounds memory
+    sink = _TsvRows(limits.max_rows, 4 * limits.max_bytes)
+    try:
+        if isinstance(result, QuerySolutions):
+            result.serialize(sink, format=QueryResultsFormat.TSV)  # type: ignore[arg-type]
+        else:  # a remote store's solutions, already in memory
+            sink.write(result.serialize(format=QueryResultsFormat.TSV))
+    except _RowsFull:
+        if not sink.truncated:
+            raise SparqlRequestError(413, "Result too large", f"the result is over the {limits.max_bytes}-byte "
+                                     "limit; add LIMIT or narrow the query") from None
+    return sink.rows(), sink.truncated
+
+
+def serialise(result: Any, accept: str, limits: Limits) -> Answer:
+    """SELECT/ASK results or a graph, in the first format ``accept`` allows; too large → 413; a SELECT is
+    cut at ``limits.max_rows`` rows (``truncated``)."""
+    truncated = False
     if isinstance(result, QuerySolutions | QueryBoolean) or hasattr(result, "variables"):
         media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
         if media is None:
             raise SparqlRequestError(406, "Not acceptable", "SELECT/ASK results are available as "
                                      + ", ".join(RESULT_TYPES))
-        body = result.serialize(format=RESULT_TYPES[media])
+        fmt = RESULT_TYPES[media]
+        if isinstance(result, QueryBoolean):
+            body = result.serialize(format=fmt)
+        else:
+            tsv, truncated = _select_tsv(result, limits)
+            if fmt == QueryResultsFormat.TSV:
+                body = tsv
+            else:
+                body = parse_query_results(tsv, format=QueryResultsFormat.TSV).serialize(format=fmt)
     else:
         media = negotiate(accept, GRAPH_TYPES, "text/turtle")
         if media is None:
@@ -133,10 +208,10 @@ def serialise(result: Any, accept: str, max_bytes: int) -> Answer:
         else:
             body = result.serialize(format=fmt)
     assert body is not None
-    if len(body) > max_bytes:
+    if len(body) > limits.max_bytes:
         raise SparqlRequestError(413, "Result too large", f"the result is {len(body)} bytes, over the "
-                                 f"{max_bytes}-byte limit; add LIMIT or narrow the query")
-    return Answer(media if media != "application/json" else "application/sparql-results+json", body)
+                                 f"{limits.max_bytes}-byte limit; add LIMIT or narrow the query")
+    return Answer(media if media != "application/json" else "application/sparql-results+json", body, truncated)
 
 
 def _worker(path: str, conn: Any) -> None:  # runs in a child process
@@ -148,14 +223,14 @@ def _worker(path: str, conn: Any) -> None:  # runs in a child process
         msg = conn.recv()
         if msg is None:
             return
-        sparql, graphs, accept, max_bytes, gen = msg
+        sparql, graphs, accept, limits, gen = msg
         if generation is not None and gen != generation:
             del store, view
             store = Store.read_only(path)
             view = DatasetView(store)
         generation = gen
         try:
-            conn.send(("ok", execute(store, sparql, graphs, accept, max_bytes, view)))
+            conn.send(("ok", execute(store, sparql, graphs, accept, limits, view)))
         except SparqlRequestError as exc:
             conn.send(("error", (exc.status, exc.title, str(exc))))
         except Exception as exc:  # the child must answer, whatever happened
@@ -203,7 +278,7 @@ class QueryPool:
                     self._idle.put(_Worker(self._ctx, self._path))
                 self._started = True
 
-    def run(self, sparql: str, graphs: list[str] | None, accept: str, max_bytes: int, generation: str,
+    def run(self, sparql: str, graphs: list[str] | None, accept: str, limits: Limits, generation: str,
             timeout: float) -> Answer:
         self._start()
         try:
@@ -212,7 +287,7 @@ class QueryPool:
             raise QueryTimeout(f"all {self._size} query workers stayed busy for {timeout:g} s") from exc
         try:
             worker.wait_ready()
-            worker.conn.send((sparql, graphs, accept, max_bytes, generation))
+            worker.conn.send((sparql, graphs, accept, limits, generation))
             if not worker.conn.poll(timeout):
                 worker.kill()
                 worker = _Worker(self._ctx, self._path)

@@ -1,26 +1,38 @@
-"""What the API holds between requests: the read-only store, the current release view and a cache.
+"""What the API holds between requests: the store, the current release view, its validators and a cache.
 
 The loader bumps a generation file in the store directory after every load; each request compares it
-(one ``stat``) and, when it changed, reopens the store and drops cached responses, so a server picks up
-new releases without a restart. A remote store has no such file: its generation is the set of current
-releases, read from the metadata graph at most every ``REMOTE_REFRESH_S`` seconds.
+(one ``stat``; the file is read only when that changed or is too fresh to trust) and, when it changed,
+reopens the store and drops cached responses, so a server picks up new releases without a restart. A remote
+store has no such file: its generation is the set of current releases, read from the metadata graph at most
+every ``REMOTE_REFRESH_S`` seconds.
+
+With writes enabled on an on-disk store, the app holds the store read-write itself (one process: RocksDB
+allows one writer per directory); its own writes bump the generation, and it is never reopened.
+
+``validators`` (an entity tag and a Last-Modified date) are computed once per generation from the release
+metadata, so conditional requests cost nothing per request.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from ..release import current_releases, default_graphs
+from .. import __version__
+from ..release import current_releases, default_graphs, releases
 from ..store import GraphStore, open_store
 from ..store.oxigraph import OxigraphStore
 
 GENERATION_FILE = "clingen-graph.generation"
 REMOTE_REFRESH_S = 5.0
+FRESH_NS = 200_000_000  # a marker written this recently may change again within its mtime's granularity
 
 
 def is_remote(url: str) -> bool:
@@ -56,17 +68,34 @@ def bump_generation(store: GraphStore) -> None:
         marker.write_text(str(current + 1))
 
 
+def _http_date(stamp: str) -> str:
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return format_datetime((when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), usegmt=True)
+
+
 class AppState:
-    def __init__(self, store_url: str, *, cache_entries: int = 4096, store: GraphStore | None = None) -> None:
+    def __init__(self, store_url: str, *, cache_entries: int = 4096, store: GraphStore | None = None,
+                 writable: bool = False) -> None:
         self.store_url = store_url
+        self.writable = writable  # open an on-disk store read-write (writes enabled)
         self._lock = threading.Lock()
         self._store = store
         self._generation: str | None = None
         self._graphs: list[str] = []
         self._releases: dict[str, Any] = {}
+        self._validators: tuple[str, str] = ("0", "")
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_entries = cache_entries
         self._checked = 0.0
+        self._on_disk = store_url.startswith("oxigraph:")
+        locator = store_url.split(":", 1)[1].removeprefix("//") if self._on_disk else ""
+        self._marker = Path(locator or "./var/store") / GENERATION_FILE if self._on_disk else None
+        self._marker_stat: tuple[int, int, int] | None = None
+        self._marker_trusted = False
+        self._marker_text = "0"
 
     def _open(self) -> GraphStore:
         if (self._store is not None and self._generation is not None and is_remote(self.store_url)
@@ -74,30 +103,56 @@ class AppState:
             self._checked = time.monotonic()
             if release_fingerprint(self._store) != self._generation:
                 self._generation = None
-        if self._store is None or (self.store_url.startswith("oxigraph:") and self._generation is not None
-                                   and self._peek_generation() != self._generation):
-            if self._store is not None and self.store_url.startswith("oxigraph:"):
+        if (self._on_disk and self._store is not None and self._generation is not None
+                and self._peek_generation() != self._generation):
+            if not self.writable:  # a read-only handle sees another process's writes only once reopened
                 self._store.close()
                 self._store = None
-            self._store = self._store or open_store(self.store_url, read_only=self.store_url.startswith("oxigraph:"))
+            self._generation = None
+        if self._store is None:
+            self._store = open_store(self.store_url, read_only=self._on_disk and not self.writable)
             self._generation = None
         if self._generation is None:
             self._checked = time.monotonic()
-            self._generation = generation_of(self._store)
+            self._marker_trusted = False  # read the marker afresh below, whatever its stat says
+            self._generation = self._peek_generation() if self._on_disk else generation_of(self._store)
             self._graphs = default_graphs(self._store)
             self._releases = current_releases(self._store)
+            self._validators = self._compute_validators(self._store, self._generation)
             self._cache.clear()
         return self._store
 
     def _peek_generation(self) -> str:
-        path = self.store_url.split(":", 1)[1]
+        """The marker's content; one ``stat`` when it has not changed since it was last read."""
+        assert self._marker is not None
         try:
-            return (Path(path) / GENERATION_FILE).read_text().strip()
+            st = os.stat(self._marker)
+            sig: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
-            return "0"
+            sig = None
+        if sig == self._marker_stat and self._marker_trusted:
+            return self._marker_text
+        try:
+            text = self._marker.read_text().strip()
+        except OSError:
+            text = "0"
+        self._marker_stat, self._marker_text = sig, text
+        # a write within the mtime's granularity of this read could keep the same stat: trust it once older
+        self._marker_trusted = sig is None or time.time_ns() - sig[0] > FRESH_NS
+        return text
+
+    @staticmethod
+    def _compute_validators(store: GraphStore, generation: str) -> tuple[str, str]:
+        """An entity tag for everything answered from this release view, and the newest load time."""
+        known = releases(store)
+        h = hashlib.sha256(f"{__version__}\n{generation}\n".encode())
+        for r in known:
+            h.update(f"{r.graph} {r.sha256} {r.loaded_at}\n".encode())
+        newest = max((r.loaded_at for r in known if r.loaded_at), default="")
+        return h.hexdigest()[:20], _http_date(newest) if newest else ""
 
     def refresh(self) -> None:
-        """Recompute the release view (for in-memory stores written by the same process)."""
+        """Recompute the release view (after this process wrote to the store)."""
         with self._lock:
             self._generation = None
             self._open()
@@ -124,6 +179,13 @@ class AppState:
         with self._lock:
             self._open()
             return self._releases
+
+    @property
+    def validators(self) -> tuple[str, str]:
+        """(entity tag, Last-Modified HTTP date or "") of the current release view."""
+        with self._lock:
+            self._open()
+            return self._validators
 
     def cached(self, key: tuple) -> Any:
         with self._lock:

@@ -14,13 +14,16 @@ from ...ids import IdError, compress_iri, expand_curie, gene_iri, mondo_iri, pre
 from ...query import api_query, construct_triples, select_rows
 from ..deps import StateDep
 from ..errors import ApiProblem
+from ..http_cache import MEDIA_CODES, entity_tag, not_modified, unchanged, validator_headers
 from ..jsonld import context, frame
 from ..sparql_exec import negotiate
 
 router = APIRouter(tags=["entities"])
 FORMATS = {"application/ld+json": None, "application/json": None, "text/turtle": RdfFormat.TURTLE,
            "application/n-triples": RdfFormat.N_TRIPLES}
-ACCEPT_DOC = "JSON-LD (default), `text/turtle` or `application/n-triples` by `Accept`."
+ACCEPT_DOC = ("JSON-LD (default), `text/turtle` or `application/n-triples` by `Accept`. Carries a weak `ETag` "
+              "and `Last-Modified` that change with the current releases; `If-None-Match` (or "
+              "`If-Modified-Since`) answers 304.")
 
 
 def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
@@ -30,10 +33,14 @@ def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
     media = negotiate(request.headers.get("accept", ""), FORMATS, "application/ld+json")
     if media is None:
         raise ApiProblem(406, "Not acceptable", "available as " + ", ".join(FORMATS))
-    key = (name, iri, media)
+    tag, modified = state.validators
+    headers = validator_headers(entity_tag(tag, MEDIA_CODES[media]), modified)
+    key = (tag, name, iri, media)  # the tag in the key: a hit always belongs to the view the ETag names
     hit = state.cached(key)
-    if hit is not None:
-        return Response(hit, media_type=media)
+    if hit is not None:  # (a 304 only for what exists: checked once the entity is known)
+        if not_modified(request, headers["ETag"], modified):
+            return unchanged(headers)
+        return Response(hit, media_type=media, headers=headers)
     triples = construct_triples(state.store, api_query(name).bind({param: iri}), state.graphs)
     if not any(t.subject.value == iri for t in triples):
         raise ApiProblem(404, "Not found", f"{compress_iri(iri)} is not in the current releases")
@@ -48,7 +55,9 @@ def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
     else:
         body = serialize(triples, format=fmt, prefixes=prefix_map() if fmt == RdfFormat.TURTLE else None)
     state.remember(key, body)
-    return Response(body, media_type=media)
+    if not_modified(request, headers["ETag"], modified):
+        return unchanged(headers)
+    return Response(body, media_type=media, headers=headers)
 
 
 def resolve_gene(state: StateDep, gene_id: str) -> str:
@@ -143,10 +152,18 @@ def get_variant(variant_id: str, request: Request, state: StateDep) -> Response:
                    ("proposition", "conflictAbout"))
 
 
-@router.get("/releases", summary="The loaded releases, current ones first")
-def get_releases(state: StateDep) -> Response:
+@router.get("/releases", summary="The loaded releases, current ones first",
+            description="With a weak `ETag` and `Last-Modified` (the newest load); `If-None-Match` answers 304.")
+def get_releases(request: Request, state: StateDep) -> Response:
     from ...release import releases
 
+    tag, modified = state.validators
+    headers = validator_headers(entity_tag(tag, "releases"), modified)
+    if not_modified(request, headers["ETag"], modified):
+        return unchanged(headers)
+    hit = state.cached((tag, "releases"))
+    if hit is not None:
+        return Response(hit, media_type="application/json", headers=headers)
     current = {r.graph for r in state.releases.values()}
     items: list[dict[str, Any]] = []
     for r in releases(state.store):
@@ -157,7 +174,9 @@ def get_releases(state: StateDep) -> Response:
             "triples": r.triples, "conforms": r.conforms,
         })
     items.sort(key=lambda i: (not i["current"], i["source"], i["release"]))
-    return Response(orjson.dumps({"releases": items}), media_type="application/json")
+    body = orjson.dumps({"releases": items})
+    state.remember((tag, "releases"), body)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/context.jsonld", summary="The JSON-LD @context of every entity response")
