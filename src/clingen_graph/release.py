@@ -173,6 +173,15 @@ def _build(record: Record, refs: References) -> tuple[list[Triple], list[Problem
     raise TypeError(f"no model for {type(record).__name__}")
 
 
+def build(record: Record, refs: References) -> tuple[list[Triple], list[Problem]]:
+    """The triples of one record; a record the model cannot write (an id or an IRI its parser let through)
+    is a reject of its row, never an exception that stops the whole load."""
+    try:
+        return _build(record, refs)
+    except ValueError as exc:  # IdError, an IRI pyoxigraph refuses, a variant without any id
+        return [], [reject(record.file, record.line, "unwritable", f"the row cannot be written as RDF: {exc}")]
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -269,7 +278,7 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
                     summary.rows_rejected += 1
                 continue
             summary.rows_read += 1
-            triples, problems = _build(item, refs)
+            triples, problems = build(item, refs)
             summary.problems += item.warnings + problems
             if any(p.level == "reject" for p in problems):
                 summary.rows_rejected += 1
@@ -282,6 +291,9 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
         summary.message = exc.problem.message
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
         return summary  # the file cannot be read to its end: never write a partial release (DESIGN §4)
+    cut = _cut_mid_row(path, summary.problems)
+    if cut is not None:
+        summary.problems.append(cut)
     truncated = next((p for p in summary.problems if p.code == "truncated"), None)
     if truncated is not None:
         summary.message = f"{truncated.message}; release not loaded"
@@ -291,6 +303,8 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
         progress("parsed", summary.rows_read)
     if not kept:
         summary.message = summary.message or "no row could be loaded"
+        summary.problems.append(reject(path, 1, "no-rows", f"{summary.message}: {summary.rows_read} row(s) read, "
+                                       f"{summary.rows_rejected} rejected; release not loaded"))
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
         return summary
 
@@ -341,6 +355,31 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
     summary.status = "loaded"
     summary.seconds = time.perf_counter() - started_clock
     return summary
+
+
+def _cut_mid_row(path: Path, problems: list[Problem]) -> Problem | None:
+    """A plain file that stops without a line end, in a line that was rejected, was cut in the middle of a row (an
+    interrupted copy or download): a ``truncated`` problem, so that it never becomes a release with the rows before
+    the cut (a gzip file says so itself when its stream ends early). A complete file without a final line end
+    whose last row reads well still loads."""
+    rejected = {p.line for p in problems if p.level == "reject"}
+    if not rejected or any(p.code == "truncated" for p in problems):
+        return None
+    try:
+        with path.open("rb") as fh:
+            if fh.read(2) == b"\x1f\x8b" or fh.seek(0, 2) == 0:
+                return None
+            fh.seek(-1, 2)
+            if fh.read(1) in b"\r\n":
+                return None
+            fh.seek(0)
+            last = 1 + sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        return None
+    if last not in rejected:
+        return None
+    return reject(path, last, "truncated", f"the file stops in the middle of line {last} (no line end, and the row "
+                  "cannot be read): is the copy or download complete?")
 
 
 def _quarantine(report: ValidationReport, kept: list[tuple[Record, list[Triple]]]) -> set[int]:

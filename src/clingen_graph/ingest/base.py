@@ -181,6 +181,18 @@ def check_header(path: Path, line: int, found: list[str], required: list[str],
     return []
 
 
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI the store accepts (a cell the model writes as an IRI is checked
+    here, so that a bad one is a reject of its row rather than an exception that stops the load)."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 

@@ -33,6 +33,7 @@ from .base import (
     ReleaseInfo,
     SourceSpec,
     check_header,
+    is_iri,
     iter_delimited,
     iter_lines,
     reject,
@@ -190,6 +191,8 @@ def _row(file: str, line: int, f: list[str], raw: str) -> ErepoRecord | Problem:
         if iso is None:
             return reject(file, line, "bad-date", f"{column} {text!r} is not a date like 2019/3/23", raw)
         dates.append(iso)
+    if not is_iri(link):
+        return reject(file, line, "bad-url", f"Evidence Repo Link {link!r} is not a URL", raw)
     if retracted.casefold() not in ("true", "false"):
         return reject(file, line, "bad-retracted", f"Retracted {retracted!r} is neither True nor False", raw)
 
@@ -217,8 +220,9 @@ def _row(file: str, line: int, f: list[str], raw: str) -> ErepoRecord | Problem:
         warnings.append(warning(file, line, "bad-pmid", "dropped PubMed item(s) that are not PMIDs: "
                                 + ", ".join(repr(b) for b in bad_pmids)))
     guideline_url: str | None = guideline or None
-    if guideline_url and not guideline_url.startswith(("http://", "https://")):
-        warnings.append(warning(file, line, "bad-guideline", f"Guideline {guideline!r} is not a URL; kept as text"))
+    if guideline_url and not (guideline_url.startswith(("http://", "https://")) and is_iri(guideline_url)):
+        guideline_url = None
+        warnings.append(warning(file, line, "bad-guideline", f"Guideline {guideline!r} is not a URL; ignored"))
     rec = ErepoRecord(
         file, line, title=title, clinvar_variation_id=clinvar_id, caid=caid_value, hgvs=hgvs, gene_symbol=gene,
         disease_label=disease, mondo_id=mondo_id, moi_text=moi_text, moi=moi, classification=classification,

@@ -24,6 +24,7 @@ from .base import (
     check_header,
     date_from_name,
     head_text,
+    is_iri,
     iter_delimited,
     iter_lines,
     reject,
@@ -166,6 +167,9 @@ def _row(file: str, line: int, f: list[str], raw: str) -> Iterator[GeneValidityR
         when = _iso_datetime(date)
     except ValueError:
         yield reject(file, line, "bad-date", f"CLASSIFICATION DATE {date!r} is not an ISO date", raw)
+        return
+    if not is_iri(report):
+        yield reject(file, line, "bad-url", f"ONLINE REPORT {report!r} is not a URL", raw)
         return
     a = ASSERTION.search(report)
     if not a:

@@ -20,12 +20,14 @@ from itertools import zip_longest
 from pathlib import Path
 
 from .. import clinvar_aggregate as agg
+from ..ids import IdError, expand_curie, normalize_curie
 from .base import (
     FileProblem,
     Problem,
     Record,
     ReleaseInfo,
     SourceSpec,
+    is_iri,
     iter_delimited,
     iter_lines,
     reject,
@@ -221,11 +223,19 @@ def _row(file: str, line: int, f: dict[str, str], raw: str) -> VariantSummaryRec
     except agg.UnknownReviewStatus:
         n_stars = 0
         warnings.append(warning(file, line, "unknown-review-status", f"unknown review status {status!r}; 0 stars"))
+    hgnc_id = "" if f["HGNC_ID"] in EMPTY else f["HGNC_ID"]
+    if hgnc_id:
+        try:
+            if not normalize_curie(hgnc_id).startswith("HGNC:") or not is_iri(expand_curie(hgnc_id)):
+                raise IdError(f"{hgnc_id!r} is not an HGNC id")
+        except IdError:
+            warnings.append(warning(file, line, "bad-id", f"HGNC_ID {hgnc_id!r} is not an HGNC id; left empty"))
+            hgnc_id = ""
     rs = numbers["RS# (dbSNP)"]
     rec = VariantSummaryRecord(
         file, line, allele_id=allele_id, variation_id=variation_id, type=f["Type"], name=f["Name"],
         gene_id=numbers["GeneID"], gene_symbol="" if f["GeneSymbol"] in EMPTY else f["GeneSymbol"],
-        hgnc_id="" if f["HGNC_ID"] in EMPTY else f["HGNC_ID"], clinical_significance=f["ClinicalSignificance"],
+        hgnc_id=hgnc_id, clinical_significance=f["ClinicalSignificance"],
         clin_sig_simple=numbers["ClinSigSimple"], last_evaluated=dates["LastEvaluated"],
         rsid=f"rs{rs}" if rs else "", dbvar=_list(f["nsv/esv (dbVar)"], ";"),
         rcv_accessions=_list(f["RCVaccession"]), conditions=_conditions(f["PhenotypeIDS"], f["PhenotypeList"]),

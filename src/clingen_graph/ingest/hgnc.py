@@ -100,7 +100,9 @@ def _record(path: Path, line: int, values: dict[str, object], raw: str) -> GeneR
 def parse(path: Path) -> Iterator[GeneRecord | Problem]:
     head = ""
     for _, first in iter_lines(path):
-        head = first if isinstance(first, str) else ""
+        if isinstance(first, Problem):  # the header (or the first JSON line) is not UTF-8
+            raise FileProblem(path, first.line, first.code, first.message)
+        head = first
         break
     if not head:
         raise FileProblem(path, 1, "empty", "file is empty")

@@ -21,6 +21,7 @@ from .base import (
     head_text,
     iter_lines,
     open_binary,
+    reject,
 )
 
 DATA_VERSION = re.compile(r"^data-version:\s*(\S+)", re.MULTILINE)
@@ -104,26 +105,36 @@ def parse_with_pronto(path: Path, prefix: str) -> Iterator[TermRecord | Problem]
             warnings.simplefilter("ignore")
             with open_binary(path) as fh:
                 onto = pronto.Ontology(fh)
+            terms = [t for t in onto.terms() if t.id.startswith(prefix + ":")]
+            parents = {
+                t.id: tuple(sorted(p.id for p in t.superclasses(distance=1, with_self=False)
+                                   if p.id.startswith(prefix + ":")))
+                for t in terms
+            }
     except Exception as exc:  # pronto raises many kinds on malformed input
         raise FileProblem(path, 1, "malformed", f"pronto cannot read this ontology: {exc}") from exc
-    lines = _term_lines(path) if path.suffix != ".owl" else {}
-    terms = [t for t in onto.terms() if t.id.startswith(prefix + ":")]
+    except BaseException as exc:  # fastobo's Rust panics come as pyo3's PanicException, a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise FileProblem(path, 1, "malformed", f"pronto cannot read this ontology: {exc}") from exc
     if not terms:
         raise FileProblem(path, 1, "empty", f"no {prefix} terms in this ontology file")
-    parents = {
-        t.id: tuple(sorted(p.id for p in t.superclasses(distance=1, with_self=False) if p.id.startswith(prefix + ":")))
-        for t in terms
-    }
+    lines = _term_lines(path) if path.suffix != ".owl" else {}
     ancestors = closure(parents)
     for t in terms:
-        yield TermRecord(
-            str(path), lines.get(t.id, 1), curie=t.id, label=t.name,
-            definition=str(t.definition) if t.definition else None,
-            synonyms=tuple(sorted({s.description for s in t.synonyms if s.scope == "EXACT"})),
-            parents=parents[t.id], ancestors=tuple(sorted(ancestors[t.id])), deprecated=bool(t.obsolete),
-            replaced_by=_raw_ids(t, "replaced_by"), consider=_raw_ids(t, "consider"),
-            xrefs=_xrefs(x.id for x in t.xrefs),
-        )
+        try:
+            record = TermRecord(
+                str(path), lines.get(t.id, 1), curie=t.id, label=t.name,
+                definition=str(t.definition) if t.definition else None,
+                synonyms=tuple(sorted({s.description for s in t.synonyms if s.scope == "EXACT"})),
+                parents=parents[t.id], ancestors=tuple(sorted(ancestors[t.id])), deprecated=bool(t.obsolete),
+                replaced_by=_raw_ids(t, "replaced_by"), consider=_raw_ids(t, "consider"),
+                xrefs=_xrefs(x.id for x in t.xrefs),
+            )
+        except Exception as exc:  # pronto reads some values only when asked (an undeclared synonym type …)
+            yield reject(path, lines.get(t.id, 1), "malformed", f"cannot read term {t.id}: {exc}")
+            continue
+        yield record
 
 
 def _raw_ids(term: object, attr: str) -> tuple[str, ...]:
