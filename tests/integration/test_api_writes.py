@@ -182,7 +182,7 @@ def test_release_upload_refusals(writer, tmp_path):
 
 def test_upload_size_limit(memory, tmp_path):
     app = create_app(Settings(store="memory:", write_token_sha256=TOKEN_HASH, audit_log=tmp_path / "audit.log",
-                              max_upload_bytes=100, max_request_bytes=10), store=memory)
+                              max_upload_bytes=100, max_request_bytes=50), store=memory)
     with TestClient(app) as c:
         r = c.post("/releases?filename=big.tsv", content=b"x" * 101, headers=AUTH)
         assert r.status_code == 413 and r.headers["content-type"].startswith(PROBLEM)
@@ -197,7 +197,7 @@ def test_upload_size_limit(memory, tmp_path):
         ok = c.put("/graphs/curated/small", content=NTRIPLES, headers={"content-type": "application/n-triples",
                                                                         **AUTH})
         assert ok.status_code == 201
-    assert [e["status"] for e in _audit(tmp_path / "audit.log")][-2:] == [413, 201]
+    assert [e["status"] for e in _audit(tmp_path / "audit.log")] == [413, 413, 201]  # refusals audited too
 
 
 def test_an_on_disk_store_is_opened_read_write_by_the_app(tmp_path, hgnc_file):
@@ -234,3 +234,21 @@ def test_writes_go_through_to_a_remote_store(oxigraph_server, tmp_path):
             assert not remote.query(f"ASK {{ GRAPH <{GRAPH_BASE}{name}> {{ ?s ?p ?o }} }}")
         finally:
             remote.close()
+
+
+def test_curated_graphs_stay_out_of_the_release_view(writer, hgnc_file):
+    """A graph written by PUT is queryable by name, never part of entity answers (the default view is the
+    current releases): after the write the store's graph list is read again."""
+    assert writer.post(f"/releases?filename={hgnc_file.name}", content=hgnc_file.read_bytes(),
+                       headers=AUTH).status_code == 201
+    before = writer.get("/genes/HGNC:23336", headers={"accept": "application/n-triples"}).text
+    note = b'<https://identifiers.org/hgnc:23336> <http://www.w3.org/2000/01/rdf-schema#label> "CURATED NOTE" .\n'
+    assert writer.put("/graphs/curated/a2ml1", content=note,
+                      headers={"content-type": "application/n-triples", **AUTH}).status_code == 201
+    after = writer.get("/genes/HGNC:23336", headers={"accept": "application/n-triples"}).text
+    assert "CURATED NOTE" not in after and after == before
+    assert _count(writer, GRAPH_BASE + "curated/a2ml1") == 1
+    state = writer.app.state.clingen
+    with state.writing():
+        assert state.graphs[-1].startswith("urn:")  # names its graphs one by one while a write runs
+    assert not state.graphs[-1].startswith("urn:")

@@ -67,8 +67,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     # the last added runs first: CORS and gzip (so that 413/429 answers carry CORS headers too), then limits
     app.add_middleware(RequestLimits, max_request_bytes=settings.max_request_bytes,
-                       max_upload_bytes=settings.max_upload_bytes, rate_per_s=settings.rate_limit_per_s,
-                       burst=settings.rate_burst)
+                       rate_per_s=settings.rate_limit_per_s, burst=settings.rate_burst)
     app.add_middleware(Edge, cors_origins=settings.cors_origins, gzip_min_bytes=settings.gzip_min_bytes,
                        expose=EXPOSED)
 

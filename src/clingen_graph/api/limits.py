@@ -3,8 +3,8 @@
 A plain ASGI middleware (not ``BaseHTTPMiddleware``, which costs a task and a stream per request): the
 fast path is a dict look-up and a header scan. The rate limit is a token bucket per client IP (the
 connection's peer; behind a proxy, uvicorn's ``--proxy-headers`` makes that the forwarded address). Write
-routes get the upload limit instead of the request limit; they stream their body and check it themselves
-too, since a chunked body has no Content-Length.
+routes are left to themselves: they check the token before reading a byte, then stream the body against
+the (larger) upload limit, and audit what they refuse.
 """
 
 from __future__ import annotations
@@ -49,16 +49,14 @@ class TokenBuckets:
 
 
 def is_write(method: str, path: str) -> bool:
-    """The routes whose bodies may be as large as an upload (they check the token before reading it)."""
+    """The write routes, which limit their own bodies."""
     return path.startswith("/graphs/") or (path == "/releases" and method == "POST")
 
 
 class RequestLimits:
-    def __init__(self, app: ASGIApp, *, max_request_bytes: int, max_upload_bytes: int, rate_per_s: float,
-                 burst: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_request_bytes: int, rate_per_s: float, burst: int) -> None:
         self.app = app
         self.max_request_bytes = max_request_bytes
-        self.max_upload_bytes = max_upload_bytes
         self.buckets = TokenBuckets(rate_per_s, burst) if rate_per_s > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -80,7 +78,11 @@ class RequestLimits:
             await _too_large(f"the query string is over the {self.max_request_bytes}-byte limit "
                              "(CLINGEN_GRAPH_MAX_REQUEST_BYTES); POST long queries", path, scope, receive, send)
             return
-        limit = self.max_upload_bytes if is_write(scope["method"], path) else self.max_request_bytes
+        if is_write(scope["method"], path):
+            # the write routes check the token first, then the body against the upload limit, and audit both
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_request_bytes
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -98,8 +100,7 @@ class RequestLimits:
 
 
 def _body_detail(limit: int) -> str:
-    return (f"the request body is over the {limit}-byte limit (CLINGEN_GRAPH_MAX_REQUEST_BYTES, or "
-            "CLINGEN_GRAPH_MAX_UPLOAD_BYTES for writes)")
+    return f"the request body is over the {limit}-byte limit (CLINGEN_GRAPH_MAX_REQUEST_BYTES)"
 
 
 def _counting(receive: Receive, limit: int) -> Receive:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,8 +215,21 @@ def serialise(result: Any, accept: str, limits: Limits) -> Answer:
     return Answer(media if media != "application/json" else "application/sparql-results+json", body, truncated)
 
 
+def _open_read_only(path: str, attempts: int = 4) -> Store:
+    """Open the directory read-only, retrying briefly: a writer compacting it at that moment can remove a
+    file between RocksDB listing and opening it."""
+    for attempt in range(attempts):
+        try:
+            return Store.read_only(path)
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 def _worker(path: str, conn: Any) -> None:  # runs in a child process
-    store = Store.read_only(path)
+    store = _open_read_only(path)
     view = DatasetView(store)
     conn.send(("ready", None))
     generation = None
@@ -225,9 +239,13 @@ def _worker(path: str, conn: Any) -> None:  # runs in a child process
             return
         sparql, graphs, accept, limits, gen = msg
         if generation is not None and gen != generation:
-            del store, view
-            store = Store.read_only(path)
-            view = DatasetView(store)
+            try:
+                fresh = _open_read_only(path)
+            except OSError as exc:  # keep the old view; the next query tries again
+                conn.send(("error", (503, "Store unavailable", f"the store changed and could not be reopened: "
+                                     f"{exc}; try again")))
+                continue
+            store, view = fresh, DatasetView(fresh)
         generation = gen
         try:
             conn.send(("ok", execute(store, sparql, graphs, accept, limits, view)))

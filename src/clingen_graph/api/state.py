@@ -20,6 +20,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -32,6 +34,8 @@ from ..store.oxigraph import OxigraphStore
 
 GENERATION_FILE = "clingen-graph.generation"
 REMOTE_REFRESH_S = 5.0
+# a graph that never exists: added to the default graphs while this process writes (see ``writing``)
+WRITING_SENTINEL = "urn:x-clingen-graph:write-in-progress"
 FRESH_NS = 200_000_000  # a marker written this recently may change again within its mtime's granularity
 
 
@@ -96,6 +100,7 @@ class AppState:
         self._marker_stat: tuple[int, int, int] | None = None
         self._marker_trusted = False
         self._marker_text = "0"
+        self._writing = 0
 
     def _open(self) -> GraphStore:
         if (self._store is not None and self._generation is not None and is_remote(self.store_url)
@@ -166,7 +171,23 @@ class AppState:
     def graphs(self) -> list[str]:
         with self._lock:
             self._open()
-            return self._graphs
+            return self._graphs if not self._writing else [*self._graphs, WRITING_SENTINEL]
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """While this process writes to an embedded store, queries name their graphs one by one.
+
+        The store answers "all current releases" from its union graph when those are all the graphs it
+        holds (``DatasetView``), from a list of graph names it caches; a write adds a graph (a release being
+        loaded, a curated graph) that the union would show before it is released. A graph that does not
+        exist in the list keeps the union out until the write is done and the list is read again."""
+        with self._lock:
+            self._writing += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._writing -= 1
 
     @property
     def generation(self) -> str:

@@ -90,6 +90,10 @@ class _Write:
         """Stream the body into ``path``, recording its sha256 and size; over the upload limit → 413."""
         h, size, limit = hashlib.sha256(), 0, self.settings.max_upload_bytes
         try:
+            declared = self.request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise ApiProblem(413, "Request too large", f"the body ({declared} bytes) is over the {limit}-byte "
+                                 "limit (CLINGEN_GRAPH_MAX_UPLOAD_BYTES)")
             with path.open("wb") as fh:
                 async for chunk in self.request.stream():
                     size += len(chunk)
@@ -107,8 +111,9 @@ class _Write:
 def _locked(request: Request, fn: Callable[[], T]) -> T:
     """Run ``fn`` holding the app's write lock: one write at a time."""
     lock: threading.Lock = request.app.state.write_lock
+    state: AppState = request.app.state.clingen
     refused: ApiProblem | None = None
-    with lock:
+    with lock, state.writing():
         try:
             return fn()
         except ApiProblem as exc:
@@ -123,6 +128,9 @@ def _after_write(state: AppState, store: GraphStore) -> None:
     flush = getattr(getattr(store, "raw", None), "flush", None)
     if flush is not None:
         flush()  # on disk: the /sparql workers reopen the directory and must see everything
+    view = getattr(store, "view", None)
+    if view is not None:
+        view.invalidate()  # its graph list may have been read half-way through the write
     bump_generation(store)
     state.refresh()
 
