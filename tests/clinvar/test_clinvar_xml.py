@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import gzip
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from clingen_graph import clinvar_aggregate as agg
 from clingen_graph.ingest.base import FileProblem
-from clingen_graph.ingest.clinvar_xml import SOURCE, VcvRecord, parse, read_release
+from clingen_graph.ingest.clinvar_xml import SOURCE, VcvRecord, parse, read_release, summarise
 
 from .conftest import CLINVAR, SAMPLES, archive_text, build_release, edit, one, records
 
@@ -275,3 +277,23 @@ def test_bundled_release_file_holds_the_samples_verbatim() -> None:
         assert (a.aggregates, a.conflicts, a.clinvar) == (b.aggregates, b.conflicts, b.clinvar)
     lines = BUNDLED.read_text(encoding="utf-8").splitlines()
     assert all(lines[r.line - 1].startswith("<VariationArchive ") for r in bundled)
+
+
+def test_summarise_is_aggregate_all_and_conflicts(samples: dict[str, VcvRecord]) -> None:
+    # summarise computes only the kinds that have SCVs; it must give what the aggregate module gives for all
+    def reference(scvs: tuple, included_only: bool) -> tuple:
+        found = tuple(c for kind in ("germline", "oncogenicity") for c in agg.conflicts(scvs, kind))
+        return dict(agg.aggregate_all(scvs, included_only=included_only)), found
+
+    braf = samples["VCV000013961"].scvs
+    sets = [r.scvs for r in samples.values()] + [
+        (), braf[:1], tuple(s for s in braf if s.kind != "germline"),
+        tuple(replace(s, kind="", classification="") for s in braf[:3]),  # no classification stated
+        tuple(replace(s, flagged=True) for s in braf if s.kind == "oncogenicity"),
+    ]
+    for scvs in sets:
+        for included_only in (False, True):
+            got = summarise(scvs, included_only=included_only)
+            want = reference(scvs, included_only)
+            assert got == want
+            assert list(got[0]) == list(want[0])  # same kinds in the same order

@@ -215,10 +215,22 @@ def agreement(ours: agg.Aggregate | None, theirs: ClinVarAggregate | None) -> bo
 def summarise(scvs: tuple[ScvRecord, ...], *, included_only: bool = False
               ) -> tuple[dict[str, agg.Aggregate], tuple[agg.Conflict, ...]]:
     """Our aggregates and typed conflicts for a set of SCVs (what :func:`parse` attaches to each record)."""
-    aggregates: dict[str, agg.Aggregate] = dict(agg.aggregate_all(scvs, included_only=included_only))
-    kinds: tuple[agg.Kind, ...] = ("germline", "oncogenicity")
-    found = tuple(c for kind in kinds for c in agg.conflicts(scvs, kind))
-    return aggregates, found
+    kinds = _CONFLICT_KINDS
+    if included_only:
+        aggregates: dict[str, agg.Aggregate] = dict(agg.aggregate_all(scvs, included_only=True))
+    else:
+        # what aggregate_all gives, but only for the kinds that have SCVs (the others have neither an aggregate
+        # nor conflicts): most records have germline SCVs only (test_summarise_is_aggregate_all_and_conflicts)
+        present = {s.kind for s in scvs}
+        aggregates = {}
+        for kind in agg.KINDS:
+            if kind in present and (ours := agg.aggregate(scvs, kind)).present:
+                aggregates[kind] = ours
+        kinds = tuple(k for k in kinds if k in present)
+    return aggregates, tuple(c for kind in kinds for c in agg.conflicts(scvs, kind))
+
+
+_CONFLICT_KINDS: tuple[agg.Kind, ...] = ("germline", "oncogenicity")
 
 
 # --- source spec ---------------------------------------------------------------------------------------------
@@ -329,8 +341,9 @@ class _State:
 
 def _parser_options() -> dict[str, Any]:
     # remove_blank_text: the indentation is not data, and skipping it makes libxml2 ~12 % faster
+    # collect_ids=False: no table of xml:id attributes, which nothing here looks up (~2 % of the parse)
     return {"huge_tree": True, "resolve_entities": False, "no_network": True, "remove_comments": True,
-            "remove_blank_text": True}
+            "remove_blank_text": True, "collect_ids": False}
 
 
 def _items(file: str, va: Any, release: str, base: int) -> list[VcvRecord | Problem]:
@@ -652,13 +665,14 @@ def _kids(parent: Any | None, tag: str) -> list[Any]:
     return [] if parent is None else [c for c in parent if c.tag == tag]
 
 
-def _curie(db: str, ident: str) -> str:
-    prefix = _TRAIT_DBS.get(db)
+def _curie(prefix: str, ident: str) -> str:
+    """``prefix:ident`` for a condition XRef, without doubling a prefix the ID already has ('' if no ID)."""
     ident = ident.strip()
-    if not prefix or not ident:
+    if not ident:
         return ""
-    if ":" in ident and ident.split(":", 1)[0].upper() == prefix.upper():
-        return f"{prefix}:{ident.split(':', 1)[1]}"
+    head, sep, rest = ident.partition(":")
+    if sep and head.upper() == prefix.upper():
+        return f"{prefix}:{rest}"
     return f"{prefix}:{ident}"
 
 
@@ -669,9 +683,9 @@ def _condition(trait: Any, default_type: str) -> Condition:
     for child in trait:
         tag = child.tag
         if tag == "XRef":
-            db = child.get("DB", "")
-            if db in _TRAIT_DBS:  # most XRefs are to other databases: skip them before any string work
-                curie = _curie(db, child.get("ID") or "")
+            prefix = _TRAIT_DBS.get(child.get("DB"))  # most XRefs are to other databases: skip them first
+            if prefix is not None:
+                curie = _curie(prefix, child.get("ID") or "")
                 if curie and curie not in ids:
                     ids.append(curie)
         elif tag == "Name" and not name:
@@ -735,8 +749,12 @@ def _clinvar_aggregates(classifications: Any | None) -> dict[str, ClinVarAggrega
 
 
 def _rcvs(rcv_list: Any | None) -> tuple[RcvSummary, ...]:
+    if rcv_list is None:
+        return ()
     out = []
-    for rcv in _kids(rcv_list, "RCVAccession"):
+    for rcv in rcv_list:
+        if rcv.tag != "RCVAccession":
+            continue
         conditions: tuple[Condition, ...] = ()
         germ = None
         for child in rcv:  # the last of each list counts, as before
@@ -754,58 +772,79 @@ def _rcvs(rcv_list: Any | None) -> tuple[RcvSummary, ...]:
                     if g.tag == "GermlineClassification":
                         germ = g
                         break
+        description = status = None  # the first of each in the germline classification
+        if germ is not None:
+            for part in germ:
+                tag = part.tag
+                if tag == "Description":
+                    if description is None:
+                        description = (part.text or "").strip()
+                elif tag == "ReviewStatus" and status is None:
+                    status = (part.text or "").strip()
         out.append(RcvSummary(rcv.get("Accession", ""), _int(rcv.get("Version")), rcv.get("Title", ""), conditions,
-                              _text(germ, "Description") if germ is not None else "",
-                              _text(germ, "ReviewStatus") if germ is not None else ""))
+                              description or "", status or ""))
     return tuple(out)
 
 
 def _trait_mappings(mapping_list: Any | None) -> dict[str, list[Condition]]:
     out: dict[str, list[Condition]] = {}
-    for tm in _kids(mapping_list, "TraitMapping"):
-        medgen = None
-        for child in tm:
-            if child.tag == "MedGen":
-                medgen = child
+    if mapping_list is None:
+        return out
+    seen: set[tuple[str, str, str, str]] = set()  # (assertion, name, CUI, type): a Condition once per assertion
+    for tm in mapping_list:
+        if tm.tag != "TraitMapping":
+            continue
+        for medgen in tm:  # the first MedGen
+            if medgen.tag == "MedGen":
                 break
-        if medgen is None:
+        else:
             continue
         cui = medgen.get("CUI")
         if not cui:
             continue
-        cond = Condition(medgen.get("Name", ""), (f"MedGen:{cui}",), tm.get("TraitType", ""))
-        bucket = out.setdefault(tm.get("ClinicalAssertionID", ""), [])
-        if cond not in bucket:
-            bucket.append(cond)
+        assertion, name, trait_type = tm.get("ClinicalAssertionID", ""), medgen.get("Name", ""), tm.get("TraitType", "")
+        key = (assertion, name, cui, trait_type)
+        if key not in seen:
+            seen.add(key)
+            out.setdefault(assertion, []).append(Condition(name, (f"MedGen:{cui}",), trait_type))
     return out
 
 
 def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]], base: int = 0
          ) -> tuple[ScvRecord, list[Problem]]:
     line = (ca.sourceline or 0) + base
-    acc = cl = trait_set = None
-    record_status = method = ""
+    acc = cl = trait_set = status_el = None  # the first of each counts
+    method = ""
     criteria: list[str] = []
     methods: list[str] = []
     origins: list[str] = []
-    seen: set[str] = set()  # the first ClinVarAccession, Classification, RecordStatus, TraitSet count
     for child in ca:
         tag = child.tag
-        if tag == "ObservedInList":
+        if tag == "ClinVarAccession":
+            if acc is None:
+                acc = child
+        elif tag == "Classification":
+            if cl is None:
+                cl = child
+        elif tag == "ObservedInList":
             for item in child.iter("MethodType", "Origin"):
                 text = (item.text or "").strip()
                 bucket = methods if item.tag == "MethodType" else origins
                 if text and text not in bucket:
                     bucket.append(text)
-        elif tag == "AttributeSet":
-            if method:
-                continue
-            attr = None
-            for a in child:
-                if a.tag == "Attribute":
-                    attr = a
+        elif tag == "TraitSet":
+            if trait_set is None:
+                trait_set = child
+        elif tag == "RecordStatus":
+            if status_el is None:
+                status_el = child
+        elif tag == "AttributeSet" and not method:
+            for attr in child:  # the first Attribute says what the set is
+                if attr.tag == "Attribute":
                     break
-            if attr is not None and attr.get("Type") == "AssertionMethod":
+            else:
+                continue
+            if attr.get("Type") == "AssertionMethod":
                 method = (attr.text or "").strip()
                 for item in child.iter("ID", "URL"):
                     text = (item.text or "").strip()
@@ -813,19 +852,9 @@ def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]], bas
                         criteria.append(text)
                     elif item.get("Source") == "PubMed" and text:
                         criteria.append(f"PMID:{text}")
-        elif tag in _SCV_FIRST and tag not in seen:
-            seen.add(tag)
-            if tag == "ClinVarAccession":
-                acc = child
-            elif tag == "Classification":
-                cl = child
-            elif tag == "RecordStatus":
-                record_status = (child.text or "").strip()
-            else:
-                trait_set = child
-    if acc is None or not acc.get("Accession"):
+    accession = acc.get("Accession") if acc is not None else None
+    if not accession:
         raise ValueError(f"a ClinicalAssertion (ID {ca.get('ID')}) at line {line} has no SCV accession")
-    accession = acc.get("Accession")
     warnings: list[Problem] = []
     kind: agg.Kind | None = None
     raw = status = evaluated = ""
@@ -839,7 +868,7 @@ def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]], bas
             elif kind is None and tag in _KIND_OF_ELEMENT:
                 kind = _KIND_OF_ELEMENT[tag]
                 raw = (child.text or "").strip()
-                details = tuple(child.attrib.items())
+                details = tuple(child.items())
     if not raw:
         warnings.append(warning(file, line, "scv-no-classification",
                                 f"{vcv}: {accession} states no germline, somatic or oncogenicity classification; "
@@ -851,26 +880,29 @@ def _scv(file: str, vcv: str, ca: Any, mappings: dict[str, list[Condition]], bas
         warnings.append(warning(file, line, "unknown-review-status",
                                 f"{vcv}: {accession} has review status {status!r}, unknown to us; counted as 0 stars "
                                 "and not aggregated"))
-    terms = [agg.normalize_term(t, kind or "germline") for t in raw.split(";") if t.strip()]
-    record_status = record_status or "current"
-    submitter = acc.get("SubmitterName", "")
+    if ";" in raw:
+        classification = "; ".join([agg.normalize_term(t, kind or "germline") for t in raw.split(";") if t.strip()])
+    else:  # one term, the usual case (raw is stripped already)
+        classification = agg.normalize_term(raw, kind or "germline") if raw else ""
+    record_status = ((status_el.text or "").strip() if status_el is not None else "") or "current"
+    get = acc.get  # type: ignore[union-attr]
+    submitter = get("SubmitterName", "")
     ca_id = ca.get("ID", "")
     rec = ScvRecord(
-        file, line, accession=accession, version=_int(acc.get("Version")), submitter_name=submitter,
-        submitter_id=acc.get("OrgID") or submitter, organization_category=acc.get("OrganizationCategory", ""),
-        review_status=status, stars=n_stars, kind=kind or "", classification="; ".join(terms), classification_raw=raw,
+        file, line, accession=accession, version=_int(get("Version")), submitter_name=submitter,
+        submitter_id=get("OrgID") or submitter, organization_category=get("OrganizationCategory", ""),
+        review_status=status, stars=n_stars, kind=kind or "", classification=classification, classification_raw=raw,
         conditions=_conditions(trait_set), mapped_conditions=tuple(mappings.get(ca_id, ())),
         date_last_evaluated=evaluated, collection_methods=tuple(methods), origins=tuple(origins),
         assertion_method=method, assertion_criteria=tuple(dict.fromkeys(criteria)),
         flagged=agg.normalize_status(status) == agg.FLAGGED or "flag" in record_status.lower(),
         record_status=record_status, submission_date=ca.get("SubmissionDate", ""),
-        date_created=acc.get("DateCreated", ""), date_updated=acc.get("DateUpdated", ""),
+        date_created=get("DateCreated", ""), date_updated=get("DateUpdated", ""),
         clinical_assertion_id=ca_id, somatic_details=details,
     )
     return rec, warnings
 
 
-_SCV_FIRST = frozenset(("ClinVarAccession", "Classification", "RecordStatus", "TraitSet"))
 _VARIATIONS = ("SimpleAllele", "Haplotype", "Genotype")
 _RECORD_PARTS = frozenset(("Classifications", "RCVList", "TraitMappingList", "ClinicalAssertionList",
                            "ClassifiedVariationList", "SubmittedClassificationList"))
@@ -940,19 +972,16 @@ def _archive(file: str, va: Any, release: str, base: int = 0) -> Iterator[VcvRec
                             nuc = e
                     elif etag == "ProteinExpression" and prot is None:
                         prot = e
-                expr = _text(nuc, "Expression") if nuc is not None else ""
-                if expr:
+                if nuc is not None and (expr := _text(nuc, "Expression")):
                     kind = h.get("Type", "")
                     if kind == "genomic, top-level" and expr.startswith("NC_"):
                         genomic.append(expr)
                     elif kind == "coding":
                         coding.append(expr)
-                        if nuc.get("MANESelect") == "true":  # type: ignore[union-attr]
+                        if nuc.get("MANESelect") == "true":
                             mane = expr
-                if prot is not None:
-                    p = _text(prot, "Expression")
-                    if p and p not in protein:
-                        protein.append(p)
+                if prot is not None and (p := _text(prot, "Expression")) and p not in protein:
+                    protein.append(p)
         elif tag == "Location":
             locations.extend(_location(sl) for sl in part if sl.tag == "SequenceLocation")
         elif tag == "XRefList":
