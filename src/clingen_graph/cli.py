@@ -281,7 +281,9 @@ def serve(
     graph_store_endpoint: GraphStoreEndpointOpt = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    timeout: Annotated[float, typer.Option(help="Seconds a /sparql query may run before a 504.")] = 30.0,
+    timeout: Annotated[float | None, typer.Option(
+        help="Seconds a /sparql query may run before a 503 (default: $CLINGEN_GRAPH_QUERY_TIMEOUT, else 30).",
+        show_default=False)] = None,
 ) -> None:
     """Serve SPARQL (/sparql) and JSON-LD entities (/genes, /diseases, /statements, /releases; docs at /docs).
 
@@ -298,7 +300,7 @@ def serve(
     check = _open(url, read_only=url.startswith("oxigraph:"),
                   endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     check.close()
-    settings = Settings(store=url, query_timeout=timeout)
+    settings = Settings(store=url, **({"query_timeout": timeout} if timeout is not None else {}))
     typer.echo(f"serving {url} on http://{host}:{port} (SPARQL at /sparql, docs at /docs)", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

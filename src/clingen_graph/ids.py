@@ -25,6 +25,8 @@ VOCAB = "https://w3id.org/clingen-graph/vocab#"
 ID_BASE = "https://w3id.org/clingen-graph/id/"
 GRAPH_BASE = "https://w3id.org/clingen-graph/graph/"
 META_GRAPH = GRAPH_BASE + "meta"
+# graphs curators write through the API (PUT /graphs/curated/...): never releases, never dropped by a load
+CURATED_BASE = GRAPH_BASE + "curated/"
 CONTEXT_VERSION = "1"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from . import __version__
-from .ids import GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
+from .ids import CURATED_BASE, GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
 from .ingest import BY_NAME, detect
 from .ingest.base import FileProblem, Problem, Record, SourceSpec, reject
 from .ingest.clingen_dosage import DosageRecord
@@ -226,9 +226,10 @@ def _metadata(summary: LoadSummary, spec_title: str, homepage: str, licence: str
 
 
 def _remove_orphans(store: GraphStore) -> list[str]:
-    """Drop graphs that an interrupted load left without metadata."""
+    """Drop graphs that an interrupted load left without metadata (curated graphs are not a load's)."""
     known = {r.graph for r in releases(store)} | {META_GRAPH}
-    orphans = [g for g in store.graphs() if g.startswith(GRAPH_BASE) and g not in known]
+    orphans = [g for g in store.graphs()
+               if g.startswith(GRAPH_BASE) and not g.startswith(CURATED_BASE) and g not in known]
     for g in orphans:
         store.drop_graph(g)
     return orphans

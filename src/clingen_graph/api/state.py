@@ -22,6 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -80,6 +81,16 @@ def _http_date(stamp: str) -> str:
     return format_datetime((when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), usegmt=True)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent release view (see :meth:`AppState.snapshot`)."""
+
+    store: GraphStore
+    graphs: list[str]
+    generation: str
+    releases: dict[str, Any]
+
+
 class AppState:
     def __init__(self, store_url: str, *, cache_entries: int = 4096, store: GraphStore | None = None,
                  writable: bool = False) -> None:
@@ -111,7 +122,8 @@ class AppState:
         if (self._on_disk and self._store is not None and self._generation is not None
                 and self._peek_generation() != self._generation):
             if not self.writable:  # a read-only handle sees another process's writes only once reopened
-                self._store.close()
+                # not closed here: requests still holding a snapshot keep querying it; it closes when the
+                # last of them lets go (read-only handles take no lock, several may be open at once)
                 self._store = None
             self._generation = None
         if self._store is None:
@@ -161,6 +173,15 @@ class AppState:
         with self._lock:
             self._generation = None
             self._open()
+
+    def snapshot(self) -> Snapshot:
+        """The store, its current release graphs and generation, taken together: what one request must use,
+        so a load that ends during the request cannot give it the store of one release view and the graphs
+        of another."""
+        with self._lock:
+            store = self._open()
+            graphs = self._graphs if not self._writing else [*self._graphs, WRITING_SENTINEL]
+            return Snapshot(store, graphs, self._generation or "0", self._releases)
 
     @property
     def store(self) -> GraphStore:

@@ -104,7 +104,10 @@ class OxigraphStore:
     def update(self, sparql: str) -> None:
         self._require_writable()
         self._view.invalidate()
-        self._store.update(sparql)
+        try:
+            self._store.update(sparql)
+        finally:
+            self._view.invalidate()  # also after: a read during the write may have cached the old list
 
     def replace_graph(self, name: str, triples: Iterable[Triple]) -> int:
         self._require_writable()
@@ -129,6 +132,8 @@ class OxigraphStore:
             self._store.flush()
         except OSError as exc:
             raise StoreError(f"writing graph {name} failed: {exc}") from exc
+        finally:
+            self._view.invalidate()  # also after: a read during the write may have cached the old list
         return count
 
     def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:
@@ -137,6 +142,7 @@ class OxigraphStore:
         g = NamedNode(name)
         self._store.extend([Quad(s, p, o, g) for s, p, o in triples])
         self._store.flush()
+        self._view.invalidate()
 
     def remove_from_graph(self, name: str, triples: Iterable[Triple]) -> None:
         self._require_writable()
@@ -145,11 +151,13 @@ class OxigraphStore:
         for s, p, o in triples:
             self._store.remove(Quad(s, p, o, g))
         self._store.flush()
+        self._view.invalidate()
 
     def drop_graph(self, name: str) -> None:
         self._require_writable()
         self._view.invalidate()
         self._store.remove_graph(NamedNode(name))
+        self._view.invalidate()
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))

@@ -41,7 +41,8 @@ def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
         if not_modified(request, headers["ETag"], modified):
             return unchanged(headers)
         return Response(hit, media_type=media, headers=headers)
-    triples = construct_triples(state.store, api_query(name).bind({param: iri}), state.graphs)
+    view = state.snapshot()
+    triples = construct_triples(view.store, api_query(name).bind({param: iri}), view.graphs)
     if not any(t.subject.value == iri for t in triples):
         raise ApiProblem(404, "Not found", f"{compress_iri(iri)} is not in the current releases")
     fmt = FORMATS[media]
@@ -65,7 +66,8 @@ def resolve_gene(state: StateDep, gene_id: str) -> str:
     text = gene_id.strip()
     if re.fullmatch(r"(?i)(hgnc:)?\d{1,6}", text) or text.startswith("http"):
         return to_iri(text) if text.startswith("http") else gene_iri(text)
-    rows = select_rows(state.store, api_query("gene-by-symbol").bind({"symbol": text}), state.graphs)
+    view = state.snapshot()
+    rows = select_rows(view.store, api_query("gene-by-symbol").bind({"symbol": text}), view.graphs)
     if rows:
         return rows[0]["gene"].value  # type: ignore[union-attr]
     raise ApiProblem(404, "Not found", f"no gene with HGNC id or symbol {gene_id!r}")
@@ -117,13 +119,14 @@ def resolve_variant(state: StateDep, variant_id: str) -> str:
         candidates = [text.lower()]
     elif text.startswith("VA."):
         candidates = ["ga4gh:" + text]
+    view = state.snapshot()
     for candidate in candidates:
-        rows = select_rows(state.store, api_query("variant-by-id").bind({"id": candidate}), state.graphs)
+        rows = select_rows(view.store, api_query("variant-by-id").bind({"id": candidate}), view.graphs)
         if rows:
             return rows[0]["variant"].value  # type: ignore[union-attr]
     vrs_id = _vrs_id_of(text)
     if vrs_id:
-        rows = select_rows(state.store, api_query("variant-by-id").bind({"id": vrs_id}), state.graphs)
+        rows = select_rows(view.store, api_query("variant-by-id").bind({"id": vrs_id}), view.graphs)
         if rows:
             return rows[0]["variant"].value  # type: ignore[union-attr]
     raise ApiProblem(404, "Not found", f"no variant with the identifier {variant_id!r} in the current releases "

@@ -65,16 +65,17 @@ def _run(request: Request, state: StateDep, settings: SettingsDep, query: str, d
         check(query, settings.service_allow)  # before any store sees it; rdflib may parse: off the event loop
     except SparqlRefused as exc:
         raise ApiProblem(exc.status, exc.title, str(exc)) from exc
-    graphs = default or state.graphs
+    view = state.snapshot()  # the store, graphs and generation of one release view
+    graphs = default or view.graphs
     accept = request.headers.get("accept", "")
     limits = Limits(settings.max_result_bytes, settings.max_result_rows)
-    store = state.store
+    store = view.store
     failure: tuple[int, str, str] | None = None
     try:
         if isinstance(store, OxigraphStore) and store.path is not None:
             # on disk (read-only, or read-write when writes are enabled): killable worker processes
             pool: QueryPool = request.app.state.query_pool
-            answer = pool.run(query, graphs, accept, limits, state.generation, settings.query_timeout)
+            answer = pool.run(query, graphs, accept, limits, view.generation, settings.query_timeout)
         elif isinstance(store, OxigraphStore):
             answer = execute(store.raw, query, graphs, accept, limits, store.view)
         else:

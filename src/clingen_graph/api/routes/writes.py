@@ -28,7 +28,7 @@ from fastapi.responses import Response
 from pyoxigraph import RdfFormat, parse
 from starlette.concurrency import run_in_threadpool
 
-from ...ids import GRAPH_BASE, META_GRAPH
+from ...ids import CURATED_BASE, GRAPH_BASE, META_GRAPH
 from ...release import LoadSummary, load_paths, releases
 from ...store import GraphStore
 from ...store.base import StoreError
@@ -152,6 +152,9 @@ def _refuse_release(write: _Write, store: GraphStore, iri: str) -> None:
     if owner is not None:
         raise write.refuse(409, "Release graph", f"{iri} is release {owner.label} of {owner.source}: releases change "
                            "only by loading a file (POST /releases), so their metadata stays true")
+    if not iri.startswith(CURATED_BASE):
+        raise write.refuse(400, "Not a curated graph", f"curated graphs live under {CURATED_BASE} (name "
+                           "`curated/...`); the other names under the graph base belong to releases and loads")
 
 
 def _exists(store: GraphStore, iri: str) -> bool:
@@ -168,9 +171,9 @@ def _failed(write: _Write, exc: Exception) -> None:
                         f"`{GRAPH_BASE}{{name}}` (`name` is the path after the base, e.g. `curated/notes`); relative "
                         "IRIs resolve against the graph IRI. The metadata graph (403) and release graphs (409) are "
                         "refused. Such graphs are not in the default query view: query them with `GRAPH` or "
-                        "`default-graph-uri`. Note: a `load` drops graphs under the base that are not releases "
-                        "(orphans of interrupted loads), so keep curated graphs elsewhere until the loader spares "
-                        "them. " + AUTH_DOC)
+                        "`default-graph-uri`. Names must start with `curated/` (400 otherwise): loads never touch "
+                        "those, and drop other graphs under the base that are not releases (orphans of interrupted "
+                        "loads). " + AUTH_DOC)
 async def put_graph(name: str, request: Request, state: StateDep, settings: SettingsDep) -> Response:
     write = _Write(request, settings)
     write.authorise()
