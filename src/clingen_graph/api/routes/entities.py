@@ -66,9 +66,14 @@ def resolve_gene(state: StateDep, gene_id: str) -> str:
     text = gene_id.strip()
     if re.fullmatch(r"(?i)(hgnc:)?\d{1,6}", text) or text.startswith("http"):
         return to_iri(text) if text.startswith("http") else gene_iri(text)
+    key = ("gene-by-symbol", text)
+    hit = state.cached(key)  # per release view, like the responses: a symbol resolves once
+    if hit is not None:
+        return hit
     view = state.snapshot()
     rows = select_rows(view.store, api_query("gene-by-symbol").bind({"symbol": text}), view.graphs)
     if rows:
+        state.remember(key, rows[0]["gene"].value)
         return rows[0]["gene"].value  # type: ignore[union-attr]
     raise ApiProblem(404, "Not found", f"no gene with HGNC id or symbol {gene_id!r}")
 
@@ -151,8 +156,12 @@ def _vrs_id_of(text: str) -> str | None:
                         "ClinGen CAid (`CA114360`), a VRS id (`ga4gh:VA.…`), an HGVS expression, SPDI or rsID. "
                         + ACCEPT_DOC)
 def get_variant(variant_id: str, request: Request, state: StateDep) -> Response:
-    return _render(request, state, "variant", "variant", resolve_variant(state, variant_id),
-                   ("proposition", "conflictAbout"))
+    key = ("variant-by-id", variant_id.strip())
+    iri = state.cached(key)  # per release view, like the responses: each identifier resolves once
+    if iri is None:
+        iri = resolve_variant(state, variant_id)
+        state.remember(key, iri)
+    return _render(request, state, "variant", "variant", iri, ("proposition", "conflictAbout"))
 
 
 @router.get("/releases", summary="The loaded releases, current ones first",
