@@ -444,22 +444,10 @@ def _parse_chunked(path: Path, file: str, release: str) -> Iterator[VcvRecord | 
             if wrap is None:
                 return 0
             base = buf.count(b"\n", 0, at)  # lines before the chunk: its line 1 is line base + 1 of the file
-            buf = buf[at:]
             parser = etree.XMLParser(**_parser_options())
-            last = False
-            while not last:
-                block = fh.read(CHUNKED_BYTES)
-                if block:
-                    buf += block
-                    del block
-                    cut = _record_start(buf, len(buf))
-                    if cut <= 0:
-                        continue  # a record longer than a block: read on
-                    doc = b"".join((wrap, memoryview(buf)[:cut], _CHUNK_END, b"</ClinVarVariationRelease>"))
-                    buf = buf[cut:]
-                else:
-                    last = True
-                    doc, buf = wrap + buf, b""  # runs to the end of the file: the root's end tag is in it
+            docs = _chunk_docs(fh, buf[at:], wrap)
+            del buf
+            for doc, last in docs:
                 records, lines = _read_chunk(parser, doc, last)
                 for va in records:
                     yield from _items(file, va, release, base)
@@ -469,6 +457,23 @@ def _parse_chunked(path: Path, file: str, release: str) -> Iterator[VcvRecord | 
     except (_Fallback, EOFError, zlib.error, gzip.BadGzipFile):
         return given
     return None if given else 0
+
+
+def _chunk_docs(fh: Any, buf: bytes, wrap: bytes) -> Iterator[tuple[bytes, bool]]:
+    """The chunks of the stream as small documents, and whether each is the last; ``buf`` is what was read of
+    the stream already (it starts at the first record)."""
+    while True:
+        block = fh.read(CHUNKED_BYTES)
+        if not block:  # the last chunk runs to the end of the file: the root's end tag is in it
+            yield wrap + buf, True
+            return
+        buf += block
+        del block
+        cut = _record_start(buf, len(buf))
+        if cut <= 0:
+            continue  # a record longer than a block: read on
+        yield b"".join((wrap, memoryview(buf)[:cut], _CHUNK_END, b"</ClinVarVariationRelease>")), False
+        buf = buf[cut:]
 
 
 def _read_chunk(parser: Any, doc: bytes, last: bool) -> tuple[list[Any], int]:
