@@ -1,11 +1,13 @@
 """ClinVar VCV XML (``ClinVarVCVRelease_*.xml.gz``, XSD ``ClinVar_VCV_2.0``): one record per ``<VariationArchive>``.
 
-The full release is many GB, so it is streamed: lxml's ``iterparse`` hands over one ``VariationArchive`` at a
-time and the element is cleared once it is turned into a :class:`VcvRecord`; memory stays at one record
-(the biggest real ones have a few thousand SCVs, a few MB). lxml rather than the standard library because it
-is about twice as fast here (libxml2 builds the tree) and knows the line each element starts on, so every
-record and reject carries a real line number. A single-record file (``<VariationArchive>`` as root, or inside
-a ``<ClinVarVariationRelease>``) works the same.
+The full release is many GB, so it is streamed: a release file is read in chunks of whole records (~256 kB,
+:func:`_parse_chunked`), each parsed by libxml2 in one call and freed once its records are made; anything
+unusual (a break in the XML, an odd head) hands over to lxml's ``iterparse``, which hands over one
+``VariationArchive`` at a time and clears it once it is turned into a :class:`VcvRecord`. Memory stays at a
+chunk or one record (the biggest real ones have a few thousand SCVs, a few MB). lxml rather than the standard
+library because it is about twice as fast here (libxml2 builds the tree) and knows the line each element
+starts on, so every record and reject carries a real line number. A single-record file (``<VariationArchive>``
+as root, or inside a ``<ClinVarVariationRelease>``) works the same.
 
 A record carries the variant (ids, genes, GRCh38/GRCh37 locations, HGVS, SPDI, CAid, rsID), ClinVar's own
 aggregate per classification kind (:class:`ClinVarAggregate`, as ClinVar states it), the submissions
