@@ -7,8 +7,9 @@ command's).
 ``python _child.py read STORE_URL MODE``: print ``ready``, wait for ``go``, then read the store in a loop until
 ``stop`` arrives on stdin, and print one JSON line per distinct observation with how often it was seen. MODE
 ``raw`` opens the store read-only each time (``open_store`` + ``current_releases`` + ``default_graphs`` + queries);
-``appstate`` goes through the API's :class:`~clingen_graph.api.state.AppState` (as ``/sparql`` does: the graphs,
-then the store). A failure is recorded as an error, and the loop goes on (AppState reopens by itself).
+``appstate`` goes through the API's :class:`~clingen_graph.api.state.AppState` as every request does (one
+``snapshot()``: store, graphs and releases of one release view). A failure is recorded as an error, and the
+loop goes on (AppState reopens by itself).
 """
 
 from __future__ import annotations
@@ -67,11 +68,10 @@ def read(url: str, mode: str) -> None:
                 finally:
                     store.close()
             else:
-                graphs = state.graphs  # the order of /sparql: the graphs, then the store
-                store = state.store
+                view = state.snapshot()  # what every request takes: store, graphs and releases together
                 stage = "query"
-                hgnc = state.releases.get("hgnc")
-                obs = _observe(store, graphs, hgnc.label if hgnc else None)
+                hgnc = view.releases.get("hgnc")
+                obs = _observe(view.store, view.graphs, hgnc.label if hgnc else None)
         except Exception as exc:  # recorded, not raised: the test decides what is acceptable
             obs = {"error": type(exc).__name__, "stage": stage, "message": str(exc)[:160]}
         seen[json.dumps(obs, sort_keys=True)] += 1
