@@ -189,20 +189,27 @@ def parse_wrk(out: str) -> dict[str, Any]:
     return r
 
 
-def run_wrk(url: str, args: argparse.Namespace, script: Path | None = None) -> dict[str, Any] | None:
-    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "5s"]
+def wrk_output(url: str, threads: int, connections: int, duration: int, script: Path | None = None,
+               indent: str = "  ") -> str | None:
+    """wrk's report (bounded: killed 30 s past its duration), or None with the reason printed."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", str(script)]
     cmd.append(url)
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 30)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30)
     except subprocess.TimeoutExpired:
-        print(f"  wrk did not finish within {args.duration + 30} s")
+        print(f"{indent}wrk did not finish within {duration + 30} s")
         return None
     if out.returncode != 0:
-        print(f"  wrk failed: {out.stderr.strip()[:300]}")
+        print(f"{indent}wrk failed: {out.stderr.strip()[:300]}")
         return None
-    return parse_wrk(out.stdout)
+    return out.stdout
+
+
+def run_wrk(url: str, args: argparse.Namespace, script: Path | None = None) -> dict[str, Any] | None:
+    out = wrk_output(url, args.threads, args.connections, args.duration, script)
+    return parse_wrk(out) if out is not None else None
 
 
 def report(what: str, r: dict[str, Any] | None) -> None:

@@ -44,6 +44,7 @@ under ~20% are noise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import re
@@ -228,9 +229,8 @@ def run_bounded(cmd: list[str], timeout: float, log: Path) -> tuple[int | None, 
                                 start_new_session=True)
         code: int | None = None
         try:
-            code = proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            pass
+            with contextlib.suppress(subprocess.TimeoutExpired):  # code stays None: reported as over the limit
+                code = proc.wait(timeout)
         finally:
             if proc.poll() is None:  # past its limit, or we are interrupted
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -441,20 +441,11 @@ def parse_socket_errors(out: str) -> int:
 
 
 def run_wrk(url: str, threads: int, connections: int, duration: int, script: Path | None = None) -> dict | None:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
-    if script is not None:
-        cmd += ["-s", str(script)]
-    cmd.append(url)
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30)
-    except subprocess.TimeoutExpired:
-        print(f"    wrk did not finish within {duration + 30} s")
+    out = bench_api.wrk_output(url, threads, connections, duration, script, indent="    ")
+    if out is None:
         return None
-    if out.returncode != 0:
-        print(f"    wrk failed: {out.stderr.strip()[:300]}")
-        return None
-    r = bench_api.parse_wrk(out.stdout)
-    r["socket_errors"] = parse_socket_errors(out.stdout)
+    r = bench_api.parse_wrk(out)
+    r["socket_errors"] = parse_socket_errors(out)
     r["socket_text"] = r.pop("errors", "")
     return r
 

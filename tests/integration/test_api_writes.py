@@ -40,16 +40,9 @@ def _count(c: TestClient, graph: str) -> int:
 
 
 @pytest.fixture
-def memory() -> Iterator[GraphStore]:
-    store = open_store("memory:")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def writer(memory: GraphStore, tmp_path: Path) -> Iterator[TestClient]:
+def writer(memory_store: GraphStore, tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(Settings(store="memory:", write_token_sha256=TOKEN_HASH, audit_log=tmp_path / "audit.log",
-                              upload_dir=tmp_path), store=memory)
+                              upload_dir=tmp_path), store=memory_store)
     with TestClient(app) as c:
         yield c
 
@@ -59,8 +52,8 @@ def hgnc_file(fixtures_dir: Path) -> Path:
     return fixtures_dir / "hgnc" / "hgnc_entries_2024-07-23.tsv"
 
 
-def test_writes_are_disabled_without_a_token_hash(memory, tmp_path):
-    app = create_app(Settings(store="memory:", audit_log=tmp_path / "audit.log"), store=memory)
+def test_writes_are_disabled_without_a_token_hash(memory_store, tmp_path):
+    app = create_app(Settings(store="memory:", audit_log=tmp_path / "audit.log"), store=memory_store)
     with TestClient(app) as c:
         for r in (c.put("/graphs/curated/notes", content=TURTLE, headers={"content-type": "text/turtle", **AUTH}),
                   c.delete("/graphs/curated/notes", headers=AUTH),
@@ -182,9 +175,9 @@ def test_release_upload_refusals(writer, tmp_path):
     assert r.status_code == 415
 
 
-def test_upload_size_limit(memory, tmp_path):
+def test_upload_size_limit(memory_store, tmp_path):
     app = create_app(Settings(store="memory:", write_token_sha256=TOKEN_HASH, audit_log=tmp_path / "audit.log",
-                              max_upload_bytes=100, max_request_bytes=50), store=memory)
+                              max_upload_bytes=100, max_request_bytes=50), store=memory_store)
     with TestClient(app) as c:
         r = c.post("/releases?filename=big.tsv", content=b"x" * 101, headers=AUTH)
         assert r.status_code == 413 and r.headers["content-type"].startswith(PROBLEM)

@@ -4,6 +4,7 @@ their imports before the clock starts."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -110,10 +111,8 @@ class Child:
 
     def kill(self) -> int:
         """SIGKILL; returns the exit status (-9 when it was still running)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already ended
             os.kill(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         return self.wait(30)
 
     def wait(self, timeout: float) -> int:

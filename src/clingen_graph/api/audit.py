@@ -30,8 +30,7 @@ class AuditLog:
     def check(self) -> None:
         """Fail at start-up, not after a write, when the log cannot be written."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("ab"):
-            pass
+        self.path.open("ab").close()  # opened for appending, nothing written
 
     def record(self, **event: Any) -> None:
         entry = {"time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), **event}

@@ -150,7 +150,7 @@ class _TsvRows:
         return len(chunk)
 
     def flush(self) -> None:
-        pass
+        """Nothing to do: everything written is already in ``buffer``."""
 
     def rows(self) -> bytes:
         if not self.truncated:
