@@ -182,7 +182,7 @@ C = {name: u(CGV[name]) for name in (
     "ancestorOrSelf", "replacedBy", "proposition", "classification", "direction", "specifiedBy", "contributions",
     "reportedIn", "subjectGene", "predicate", "objectCondition", "modeOfInheritanceQualifier", "contributor",
     "activityType", "date", "Agent", "Document", "description", "cytoband", "location", "SequenceLocation",
-    "assembly", "chromosome", "start", "end", "GenomicRegion", "subjectRegion", "citedCondition",
+    "assembly", "chromosome", "start", "end", "GenomicRegion", "subjectRegion", "citedCondition", "subjectLabel",
 )}
 TRUE = typed("true", XSD.boolean.value)
 XSD_INTEGER = XSD.integer.value
@@ -517,6 +517,7 @@ class Generator:
                 w.add(p, T, t)
             w.add(p, subject_p, subj)
             w.add(p, C["predicate"], u(kind))
+            w.add(p, C["subjectLabel"], lit(name))
             if condition:
                 w.add(p, C["objectCondition"], u(condition))
             for t in CONTRIBUTION_T:

@@ -103,3 +103,48 @@ SELECT ?gcep ?classificationLabel (COUNT(DISTINCT ?statement) AS ?statements) WH
     from_tallies = counts(CATALOGUE["classification-counts-by-gcep"].text)
     assert from_tallies == counts(direct)
     assert sum(from_tallies.values()) > 3000  # every current gene-validity statement of the bundled export
+
+
+def test_bound_parameter_is_inlined_where_safe_and_still_projected(reader):
+    """bind() puts the term in the patterns (Oxigraph plans constants far better than a VALUES join) and
+    keeps the VALUES block, so a projected parameter is still in every row."""
+    q = CATALOGUE["gene-dosage"]
+    text = q.bind({"gene": "HGNC:1100"})
+    where = text[text.index("WHERE"):]
+    assert "cgv:subjectGene <https://identifiers.org/hgnc:1100>" in where
+    assert "VALUES ?gene { <https://identifiers.org/hgnc:1100> }" in where
+    assert "GROUP BY ?statement ?gene" in text  # after the WHERE group: untouched
+    rows = query.select_rows(reader, text, default_graphs(reader))
+    assert rows and {r["gene"].value for r in rows} == {"https://identifiers.org/hgnc:1100"}
+
+
+@pytest.mark.parametrize("group, inlined", [
+    ("?s <p> ?x .", True),
+    ("{ SELECT ?x WHERE { ?s <p> ?x } } ?s <q> ?o .", False),  # a sub-select may project it
+    ("?s <p> ?o BIND (1 AS ?x)", False),
+    ("OPTIONAL { ?s <p> ?x } FILTER (BOUND(?x))", False),
+    ("?s <p> \"a } ?x\" ; <q> ?x .", True),  # a brace in a string does not end the group
+])
+def test_inlining_only_where_the_answer_cannot_change(group, inlined):
+    text = "SELECT ?s WHERE { " + group + " } ORDER BY ?x"
+    bound = query.bind_values(text, ["VALUES ?x { 7 }"], {"x": "7"})
+    body = bound[bound.index("{") + 1: bound.rindex("}")]
+    assert ("?x" not in body.replace("VALUES ?x", "").replace("\"a } ?x\"", "")) is inlined
+    assert bound.endswith("ORDER BY ?x")
+
+
+def test_region_dosage_labels_are_the_curation_names(reader):
+    """The label column (cgv:subjectLabel, written with each dosage proposition) is the gene symbol or the
+    region name of every row."""
+    q = CATALOGUE["region-dosage"]
+    graphs = default_graphs(reader)
+    rows = query.select_rows(reader, q.bind(q.example), graphs)
+    assert len(rows) >= q.min_rows
+    symbols = {r["gene"].value: r["symbol"].value for r in query.select_rows(reader, """
+        PREFIX cgv: <https://w3id.org/clingen-graph/vocab#>
+        SELECT ?gene ?symbol WHERE { ?p cgv:subjectGene ?gene . ?gene cgv:symbol ?symbol }""", graphs)}
+    for row in rows:
+        label = row["label"].value
+        assert label
+        if row["subject"].value in symbols:
+            assert label == symbols[row["subject"].value]

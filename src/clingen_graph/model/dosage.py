@@ -53,6 +53,7 @@ def to_triples(rec: DosageRecord, refs: References) -> tuple[list[Triple], list[
                 (loc, CGV.assembly, text(rec.assembly)), (loc, CGV.chromosome, text(rec.chromosome)),
                 (loc, CGV.start, integer(rec.start)), (loc, CGV.end, integer(rec.end))]
     label_subject = rec.gene_symbol or rec.isca_id
+    subject_label = (rec.gene_symbol if rec.subject_kind == "gene" else rec.region_name) or label_subject or ""
     for call in rec.calls:
         condition = None
         if call.mondo_id:
@@ -76,7 +77,10 @@ def to_triples(rec: DosageRecord, refs: References) -> tuple[list[Triple], list[
             out.append((s, CGV.description, text(call.description)))
         out += [(s, CGV.reportedIn, iri(pmid_iri(pm))) for pm in call.pmids]
         out += [(p, TYPE, t) for t in types_for("DosageSensitivityProposition")]
-        out += [(p, subject_prop, subj), (p, CGV.predicate, iri(call.kind))]
+        # the subject's name as this curation gives it, on the proposition: listings by location read it with
+        # the proposition instead of an OPTIONAL label look-up, which Oxigraph answers by scanning every label
+        out += [(p, subject_prop, subj), (p, CGV.predicate, iri(call.kind)),
+                (p, CGV.subjectLabel, text(subject_label))]
         if condition:
             out.append((p, CGV.objectCondition, iri(condition)))
             if cited:
