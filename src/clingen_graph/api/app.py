@@ -14,7 +14,7 @@ from ..store import GraphStore
 from . import errors
 from .audit import AuditLog
 from .limits import Edge, RequestLimits
-from .routes import classify, entities, sparql, writes
+from .routes import catalogue, classify, entities, search, sparql, workbench, writes
 from .settings import Settings
 from .sparql_exec import QueryPool
 from .state import AppState
@@ -64,6 +64,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(entities.router)
     app.include_router(classify.router)
     app.include_router(writes.router)
+    app.include_router(catalogue.router)
+    app.include_router(workbench.router)  # before any /static mount: it serves /static/vendor/codemirror/
+    app.include_router(search.router)  # /search, and /static/{name} for the pages' CSS and typeahead
 
     # the last added runs first: CORS and gzip (so that 413/429 answers carry CORS headers too), then limits
     app.add_middleware(RequestLimits, max_request_bytes=settings.max_request_bytes,
