@@ -1,8 +1,13 @@
-"""Entity endpoints: genes, diseases, statements and releases, as JSON-LD, Turtle or N-Triples."""
+"""Entity endpoints: genes, diseases, variants, statements and releases, as JSON-LD, Turtle, N-Triples or HTML.
+
+The formats are one table (``REPRESENTATIONS``); ``register`` adds one (e.g. a statement export).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -12,30 +17,112 @@ from pyoxigraph import RdfFormat, serialize
 
 from ...ids import IdError, compress_iri, expand_curie, gene_iri, mondo_iri, prefix_map, to_iri
 from ...query import api_query, construct_triples, select_rows
+from .. import pages
 from ..deps import StateDep
 from ..errors import ApiProblem
 from ..http_cache import MEDIA_CODES, entity_tag, not_modified, unchanged, validator_headers
 from ..jsonld import context, frame
 from ..sparql_exec import negotiate
+from ..state import Snapshot
 
 router = APIRouter(tags=["entities"])
-FORMATS = {"application/ld+json": None, "application/json": None, "text/turtle": RdfFormat.TURTLE,
-           "application/n-triples": RdfFormat.N_TRIPLES}
-ACCEPT_DOC = ("JSON-LD (default), `text/turtle` or `application/n-triples` by `Accept`. Carries a weak `ETag` "
-              "and `Last-Modified` that change with the current releases; `If-None-Match` (or "
-              "`If-Modified-Since`) answers 304.")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What a representation is rendered from: the entity's CONSTRUCT and the release view it came from."""
+
+    kind: str  # gene, disease, variant, statement (the name of its query in queries/api/)
+    iri: str
+    triples: list
+    roots: list[str]  # the entity, then the statements about it
+    view: Snapshot
+
+
+@dataclass(frozen=True)
+class Representation:
+    """One format an entity is served in: by ``?format=name`` or by ``Accept`` (``media`` or ``accept``)."""
+
+    name: str
+    media: str
+    render: Callable[[Entity], bytes]
+    accept: tuple[str, ...] = ()  # further media types that choose it (answered with that type)
+    kinds: frozenset[str] = frozenset()  # the entity kinds it is offered for; empty: all
+
+    def offered_for(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+def _rdf(fmt: RdfFormat) -> Callable[[Entity], bytes]:
+    def render(entity: Entity) -> bytes:
+        return serialize(entity.triples, format=fmt, prefixes=prefix_map() if fmt == RdfFormat.TURTLE else None)
+    return render
+
+
+def _jsonld(entity: Entity) -> bytes:
+    return orjson.dumps(frame(entity.triples, entity.roots))
+
+
+def _html(entity: Entity) -> bytes:
+    return pages.render(entity.kind, entity.iri, entity.triples, entity.view, entity.roots)
+
+
+# ?format= name → representation, in the order listed in errors; JSON-LD is the default (no Accept, */*).
+# More (e.g. va-spec, fhir for statements) are added with ``register``.
+REPRESENTATIONS: dict[str, Representation] = {}
+
+
+def register(rep: Representation) -> None:
+    """Offer one more representation (its ``?format=`` name must be new)."""
+    if rep.name in REPRESENTATIONS:
+        raise ValueError(f"format {rep.name!r} is already registered")
+    REPRESENTATIONS[rep.name] = rep
+
+
+register(Representation("jsonld", "application/ld+json", _jsonld, ("application/json",)))
+register(Representation("ttl", "text/turtle", _rdf(RdfFormat.TURTLE)))
+register(Representation("nt", "application/n-triples", _rdf(RdfFormat.N_TRIPLES)))
+register(Representation("html", "text/html; charset=utf-8", _html, ("text/html", "application/xhtml+xml")))
+DEFAULT = "jsonld"
+ACCEPT_DOC = ("JSON-LD (default), Turtle, N-Triples or an HTML page, by `Accept` (`application/ld+json`, "
+              "`text/turtle`, `application/n-triples`, `text/html`) or by `?format=jsonld|ttl|nt|html` (which wins "
+              "over `Accept`). Carries a weak `ETag` and `Last-Modified` that change with the current releases; "
+              "`If-None-Match` (or `If-Modified-Since`) answers 304.")
+
+
+def choose(request: Request, kind: str) -> tuple[Representation, str]:
+    """The representation asked for (``?format=`` first, then ``Accept``) and the media type to answer with.
+
+    :raises ApiProblem: 400 for an unknown ``format``, 406 when nothing in ``Accept`` is offered.
+    """
+    offered = {name: rep for name, rep in REPRESENTATIONS.items() if rep.offered_for(kind)}
+    name = request.query_params.get("format")
+    if name is not None:
+        rep = offered.get(name.strip().lower())
+        if rep is None:
+            raise ApiProblem(400, "Unknown format", f"format={name!r}: this {kind} is available as "
+                             + ", ".join(offered))
+        return rep, rep.media
+    by_media: dict[str, tuple[Representation, str]] = {}
+    for rep in offered.values():
+        by_media[rep.media.split(";")[0]] = (rep, rep.media)
+        for media in rep.accept:
+            by_media.setdefault(media, (rep, rep.media if media == rep.media.split(";")[0] else media))
+    default = offered[DEFAULT].media
+    chosen = negotiate(request.headers.get("accept", ""), by_media, default)
+    if chosen is None:
+        raise ApiProblem(406, "Not acceptable", "available as " + ", ".join(by_media))
+    return by_media[chosen]
 
 
 def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
             roots_from: tuple[str, ...] = ()) -> Response:
-    """CONSTRUCT the entity; JSON-LD is framed from the entity plus the subjects of ``roots_from``
-    predicates (local names, e.g. the statements whose ``proposition`` is about it)."""
-    media = negotiate(request.headers.get("accept", ""), FORMATS, "application/ld+json")
-    if media is None:
-        raise ApiProblem(406, "Not acceptable", "available as " + ", ".join(FORMATS))
+    """CONSTRUCT the entity and render it as asked; JSON-LD and HTML are framed from the entity plus the
+    subjects of ``roots_from`` predicates (local names, e.g. the statements whose ``proposition`` is about it)."""
+    rep, media = choose(request, name)
     tag, modified = state.validators
-    headers = validator_headers(entity_tag(tag, MEDIA_CODES[media]), modified)
-    key = (tag, name, iri, media)  # the tag in the key: a hit always belongs to the view the ETag names
+    headers = validator_headers(entity_tag(tag, MEDIA_CODES.get(media, rep.name)), modified)
+    key = (tag, name, iri, rep.name, media)  # the tag in the key: a hit always belongs to the view the ETag names
     hit = state.cached(key)
     if hit is not None:  # (a 304 only for what exists: checked once the entity is known)
         if not_modified(request, headers["ETag"], modified):
@@ -45,16 +132,12 @@ def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
     triples = construct_triples(view.store, api_query(name).bind({param: iri}), view.graphs)
     if not any(t.subject.value == iri for t in triples):
         raise ApiProblem(404, "Not found", f"{compress_iri(iri)} is not in the current releases")
-    fmt = FORMATS[media]
-    if fmt is None:
-        roots = [iri]
-        if roots_from:
-            ends = tuple(f"#{local}" for local in roots_from)
-            roots += sorted({t.subject.value for t in triples
-                             if t.predicate.value.endswith(ends) and t.subject.value != iri})
-        body = orjson.dumps(frame(triples, roots))
-    else:
-        body = serialize(triples, format=fmt, prefixes=prefix_map() if fmt == RdfFormat.TURTLE else None)
+    roots = [iri]
+    if roots_from:
+        ends = tuple(f"#{local}" for local in roots_from)
+        roots += sorted({t.subject.value for t in triples
+                         if t.predicate.value.endswith(ends) and t.subject.value != iri})
+    body = rep.render(Entity(name, iri, triples, roots, view))
     state.remember(key, body)
     if not_modified(request, headers["ETag"], modified):
         return unchanged(headers)

@@ -13,14 +13,16 @@ from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from ...ids import compress_iri
 from ...query import api_query, select_rows
 from ...search_index import Entry, SearchIndex
 from ..deps import StateDep
+from ..errors import ApiProblem
 from ..http_cache import entity_tag, not_modified, unchanged, validator_headers
 from ..links import page_url
+from ..pages import STATIC
 from ..state import AppState
 
 router = APIRouter(tags=["search"])
@@ -86,3 +88,15 @@ def search(request: Request, state: StateDep,
     hits = build_index(state).search(q, limit=limit, type=type)
     body = orjson.dumps({"query": q, "results": [h.as_json() for h in hits]})
     return Response(body, media_type="application/json", headers=headers)
+
+
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png"}
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static_file(name: str) -> FileResponse:
+    """The pages' CSS and the typeahead script (``api/static/``; one level, no sub-folders)."""
+    path = STATIC / name
+    if name.startswith(".") or path.suffix not in STATIC_TYPES or not path.is_file():
+        raise ApiProblem(404, "Not found", f"/static/{name} does not exist")
+    return FileResponse(path, media_type=STATIC_TYPES[path.suffix], headers={"Cache-Control": "public, max-age=3600"})
