@@ -116,6 +116,14 @@ def test_results_keep_the_sparql_row_limit(bundled_url):
         assert len(r.json()["results"]["bindings"]) == 1
 
 
+def test_results_keep_the_sparql_time_limit(bundled_url):
+    """Past the time limit a catalogue query answers the /sparql timeout problem, never an empty result."""
+    app = create_app(Settings(store=bundled_url, query_timeout=1e-6, sparql_workers=1))
+    with TestClient(app) as c:
+        problem = _problem(c.get("/queries/obsolete-mondo-curations/results"), 503)
+        assert problem["title"] == "Query timeout" and "CLINGEN_GRAPH_QUERY_TIMEOUT" in problem["detail"]
+
+
 def test_workbench_page(client):
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
