@@ -49,19 +49,46 @@ SETS = {"type", "contributions", "reportedIn", "synonyms", "aliasSymbol", "previ
 NATIVE = {XSD + "string", XSD + "integer", XSD + "boolean"}
 
 
+RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+OWL_DATATYPE_PROPERTY = "http://www.w3.org/2002/07/owl#DatatypeProperty"
+RDFS_LITERAL = "http://www.w3.org/2000/01/rdf-schema#Literal"
+CONTEXT_PATH = f"/context/v{CONTEXT_VERSION}.jsonld"  # where entity documents point their @context
+
+
 @cache
-def _object_properties() -> frozenset[str]:
+def _property_types() -> dict[str, str | None]:
+    """Each cgv: property of the ontology → its JSON-LD ``@type`` coercion, decided by its ``rdfs:range``:
+    ``@id`` for a class (or a union of classes), the datatype for an XSD datatype other than xsd:string,
+    none for xsd:string and rdfs:Literal (plain JSON strings, or value objects that carry their own type)."""
     store = Store()
     store.load(path=str(ontology_dir() / "clingen-graph.ttl"), format=RdfFormat.TURTLE)
-    return frozenset(
-        q.subject.value for q in store.quads_for_pattern(None, NamedNode(RDF_TYPE), NamedNode(OWL_OBJECT_PROPERTY))
-        if isinstance(q.subject, NamedNode) and q.subject.value.startswith(VOCAB)
-    )
+    out: dict[str, str | None] = {}
+    for kind in (OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY):
+        for q in store.quads_for_pattern(None, NamedNode(RDF_TYPE), NamedNode(kind)):
+            prop = q.subject
+            if not isinstance(prop, NamedNode) or not prop.value.startswith(VOCAB):
+                continue
+            ranges = [r.object for r in store.quads_for_pattern(prop, NamedNode(RDFS_RANGE), None)]
+            coerce: str | None = "@id" if kind == OWL_OBJECT_PROPERTY else None
+            for r in ranges:
+                if isinstance(r, NamedNode) and r.value.startswith(XSD):
+                    coerce = None if r.value == XSD + "string" else compress_iri(r.value)
+                elif isinstance(r, NamedNode) and r.value == RDFS_LITERAL:
+                    coerce = None
+                else:
+                    coerce = "@id"
+            out[prop.value] = coerce
+    return out
+
+
+def _object_properties() -> frozenset[str]:
+    return frozenset(iri for iri, coerce in _property_types().items() if coerce == "@id")
 
 
 @cache
 def context() -> dict[str, Any]:
-    """The versioned JSON-LD ``@context`` served at ``/context.jsonld``."""
+    """The versioned JSON-LD ``@context`` served at ``/context/v1.jsonld`` (and ``/context.jsonld``), generated
+    from the prefix table (``ids``) and the ontology (each property's range decides its ``@type``)."""
     ctx: dict[str, Any] = {"@version": 1.1, "@vocab": VOCAB, "id": "@id", "type": "@type"}
     for p in PREFIXES:
         # JSON-LD 1.1 only treats a term as a CURIE prefix if its IRI ends in a gen-delim, or if it says so
@@ -69,21 +96,41 @@ def context() -> dict[str, Any]:
         ctx[p.prefix] = value
         if p.display and p.display != p.prefix:
             ctx[p.display] = value
-    for iri in sorted(_object_properties()):
+    for iri, coerce in sorted(_property_types().items()):
         key = iri[len(VOCAB):]
-        ctx[key] = {"@id": f"cgv:{key}", "@type": "@id"}
+        entry: dict[str, Any] = {"@id": f"cgv:{key}"}
+        if coerce:
+            entry["@type"] = coerce
         if key in SETS:
-            ctx[key]["@container"] = "@set"
+            entry["@container"] = "@set"
+        if len(entry) > 1 or key in _prefix_names():  # a property named like a prefix takes the term
+            ctx[key] = entry
     for key, (iri, is_iri) in EXTERNAL.items():
-        entry: dict[str, Any] = {"@id": compress_iri(iri)}
+        entry = {"@id": compress_iri(iri)}
         if is_iri:
             entry["@type"] = "@id"
         if key in SETS:
             entry["@container"] = "@set"
         ctx[key] = entry if len(entry) > 1 else entry["@id"]
-    for key in ("aliasSymbol", "previousSymbol"):
-        ctx[key] = {"@id": f"cgv:{key}", "@container": "@set"}
     return {"@context": ctx, "version": CONTEXT_VERSION}
+
+
+@cache
+def _prefix_names() -> frozenset[str]:
+    return frozenset(n for p in PREFIXES for n in (p.prefix, p.display) if n)
+
+
+@cache
+def _shadowed() -> tuple[str, ...]:
+    """IRI prefixes whose CURIE prefix is also a property key (``caid``): the property keeps the term, so
+    IRIs under them are written in full."""
+    keys = {iri[len(VOCAB):] for iri in _property_types()} | set(EXTERNAL)
+    return tuple(p.uri_prefix for p in PREFIXES if p.prefix in keys or p.display in keys)
+
+
+def _compact(iri: str) -> str:
+    """The CURIE of ``iri`` in the context's terms (the IRI itself under a shadowed prefix)."""
+    return iri if iri.startswith(_shadowed()) else compress_iri(iri)
 
 
 @cache
@@ -130,12 +177,12 @@ def frame(triples: Iterable, roots: list[str]) -> dict[str, Any]:
     root_set = set(roots)
 
     def node(iri: str, path: frozenset[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": compress_iri(iri)}
+        out: dict[str, Any] = {"id": _compact(iri)}
         here = path | {iri}
         for predicate, obj in sorted(index.get(iri, ()), key=lambda po: (po[0], str(po[1]))):
             key = _key(predicate)
             if key == "type":
-                value: Any = obj.value[len(VOCAB):] if obj.value.startswith(VOCAB) else compress_iri(obj.value)
+                value: Any = obj.value[len(VOCAB):] if obj.value.startswith(VOCAB) else _compact(obj.value)
             elif isinstance(obj, Literal):
                 value = _literal(obj)
             elif isinstance(obj, BlankNode):
@@ -143,9 +190,9 @@ def frame(triples: Iterable, roots: list[str]) -> dict[str, Any]:
             elif obj.value in index and obj.value not in here and obj.value not in root_set:
                 value = node(obj.value, here)
             elif _is_iri_valued(key):
-                value = compress_iri(obj.value)
+                value = _compact(obj.value)
             else:
-                value = {"id": compress_iri(obj.value)}
+                value = {"id": _compact(obj.value)}
             if key in SETS:
                 out.setdefault(key, []).append(value)
             elif key in out:
@@ -156,7 +203,7 @@ def frame(triples: Iterable, roots: list[str]) -> dict[str, Any]:
         return out
 
     graph = [node(r, frozenset()) for r in roots if r in index]
-    doc: dict[str, Any] = {"@context": "/context.jsonld"}
+    doc: dict[str, Any] = {"@context": CONTEXT_PATH}
     if len(graph) == 1:
         doc.update(graph[0])
     else:

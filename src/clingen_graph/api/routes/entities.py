@@ -15,13 +15,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pyoxigraph import RdfFormat, serialize
 
-from ...ids import IdError, compress_iri, expand_curie, gene_iri, mondo_iri, prefix_map, to_iri
+from ...ids import CONTEXT_VERSION, IdError, compress_iri, expand_curie, gene_iri, mondo_iri, prefix_map, to_iri
 from ...query import api_query, construct_triples, select_rows
 from .. import pages
 from ..deps import StateDep
 from ..errors import ApiProblem
 from ..http_cache import MEDIA_CODES, entity_tag, not_modified, unchanged, validator_headers
-from ..jsonld import context, frame
+from ..jsonld import CONTEXT_PATH, context, frame
 from ..sparql_exec import negotiate
 from ..state import Snapshot
 
@@ -274,8 +274,20 @@ def get_releases(request: Request, state: StateDep) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.get("/context.jsonld", summary="The JSON-LD @context of every entity response")
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
+
+
+@router.get("/context/v{version}.jsonld", summary="The versioned JSON-LD @context of every entity response",
+            description="Generated from the prefix table and the ontology. A published version never changes "
+                        "(served `immutable`); a changed context gets a new version.")
+def get_versioned_context(version: str) -> Response:
+    if version != CONTEXT_VERSION:
+        raise ApiProblem(404, "Not found", f"no context version {version!r}; the current one is "
+                         f"/context/v{CONTEXT_VERSION}.jsonld")
+    return Response(orjson.dumps(context()), media_type="application/ld+json", headers=IMMUTABLE)
+
+
+@router.get("/context.jsonld", summary="The current JSON-LD @context (same as /context/v1.jsonld)")
 def get_context() -> Response:
-    return Response(orjson.dumps(context()), media_type="application/ld+json")
-
-
+    return Response(orjson.dumps(context()), media_type="application/ld+json",
+                    headers={"Cache-Control": "public, max-age=3600", "Link": f'<{CONTEXT_PATH}>; rel="canonical"'})

@@ -50,7 +50,7 @@ def build_index(state: AppState) -> SearchIndex:
 
 def _entries(rows: list[dict[str, object]]) -> list[Entry]:
     """Rows of ``search-names`` → entries of the entities that have a page (genes, MONDO diseases, variants),
-    labelled by their symbol, label, or CAid; obsolete terms left out."""
+    labelled by their symbol, label, or CAid; obsolete terms and non-human animal diseases left out."""
     names: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in rows:
         names[row["entity"].value].append((row["kind"].value, row["text"].value))  # type: ignore[union-attr]
@@ -61,7 +61,7 @@ def _entries(rows: list[dict[str, object]]) -> list[Entry]:
         if kind not in PAGE_TYPES:
             continue
         by_kind = dict(pairs)
-        if "obsolete" in by_kind:
+        if "obsolete" in by_kind or "non-human" in by_kind:
             continue
         label = next((by_kind[k] for k in PAGE_TYPES[kind] if k in by_kind), compress_iri(iri))
         curie = compress_iri(iri)
