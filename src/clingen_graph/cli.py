@@ -285,14 +285,17 @@ def serve(
         help="Seconds a /sparql query may run before a 503 (default: $CLINGEN_GRAPH_QUERY_TIMEOUT, else 30).",
         show_default=False)] = None,
 ) -> None:
-    """Serve SPARQL (/sparql) and JSON-LD entities (/genes, /diseases, /statements, /releases; docs at /docs).
+    """Serve the query workbench (/), entity pages and JSON-LD (/genes, /diseases, /variants, /statements),
+    search (/search), SPARQL (/sparql), the catalogue (/queries) and releases; API docs at /docs.
 
     The store is opened read-only, so a load must not run at the same time on the same directory; after
-    a load, the server picks up the new releases on the next request.
+    a load, the server picks up the new releases on the next request. The search index is built in the
+    background at start-up (seconds on the bundled data).
     """
     import uvicorn
 
     from .api.app import create_app
+    from .api.routes.search import warm_index
     from .api.settings import Settings
     from .store.base import store_url
 
@@ -301,8 +304,11 @@ def serve(
                   endpoints=(query_endpoint, update_endpoint, graph_store_endpoint))
     check.close()
     settings = Settings(store=url, **({"query_timeout": timeout} if timeout is not None else {}))
-    typer.echo(f"serving {url} on http://{host}:{port} (SPARQL at /sparql, docs at /docs)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    typer.echo(f"serving {url} on http://{host}:{port} (workbench at /, SPARQL at /sparql, docs at /docs)",
+               err=True)
+    api = create_app(settings)
+    warm_index(api.state.clingen)
+    uvicorn.run(api, host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -333,6 +339,71 @@ def stats(
         table.add_row(r.source, r.label, "yes" if r.graph in current else "", r.file, f"{r.rows_read:,}",
                       f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", f"{r.triples:,}", r.loaded_at)
     Console().print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="va-spec | fhir (JSON Lines: one document per variant "
+                                     "pathogenicity statement) or a bulk dump: nt | ttl | nq | jsonld "
+                                     "(gzipped, one file per release, plus manifest.ttl and manifest.jsonld).",
+                                     show_default=False)],
+    release: Annotated[str | None, typer.Option("--release", help="Dumps: only this release (source/label, "
+                                                "its graph IRI, a source name or a release label); default: "
+                                                "every current release.", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="va-spec/fhir: the output file (default stdout); "
+                                             "dumps: the folder (default var/dumps).", show_default=False)] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export for integrators: GA4GH VA-Spec 1.0 statements (ACMG 2015 profile) or FHIR R4 Genomics Reporting
+    bundles as JSON Lines, or bulk dumps of the releases with a DCAT/VoID manifest (sizes, sha256, triples,
+    licence per source)."""
+    import time
+
+    dump_formats = ("nt", "ttl", "nq", "jsonld")
+    if fmt not in ("va-spec", "fhir", *dump_formats):
+        raise _fail(f"unknown format {fmt!r}; use va-spec, fhir, {', '.join(dump_formats)}", 2)
+    graph_store = _open(store, read_only=True)
+    started = time.monotonic()
+    if fmt in dump_formats:
+        from .export.dumps import DumpError, write_dumps
+
+        folder = out or Path("var/dumps")
+        try:
+            manifest = write_dumps(graph_store, folder, [fmt], release=release,
+                                   progress=lambda m: typer.echo(m, err=True))
+        except DumpError as exc:
+            raise _fail(str(exc)) from exc
+        for d in manifest.dumps:
+            if d.format == fmt:
+                typer.echo(f"{folder / d.file}\t{d.triples} triples\t{d.byte_size} bytes\tsha256 {d.sha256}")
+        typer.echo(f"manifest: {folder / 'manifest.ttl'}, {folder / 'manifest.jsonld'} "
+                   f"({time.monotonic() - started:.1f} s)", err=True)
+        return
+    if release is not None:
+        raise _fail("--release applies to dumps; va-spec and fhir export the current releases", 2)
+    import orjson
+
+    from .release import default_graphs
+
+    if fmt == "va-spec":
+        from .export.va_spec import va_spec_statements as documents
+    else:
+        from .export.fhir import fhir_bundles as documents
+    typer.echo(f"exporting {fmt} from {graph_store.url}", err=True)
+    count = 0
+    sink = out.open("wb") if out else sys.stdout.buffer
+    try:
+        for doc in documents(graph_store, default_graphs(graph_store)):
+            sink.write(orjson.dumps(doc) + b"\n")
+            count += 1
+            if count % 1000 == 0:
+                typer.echo(f"{count} statements", err=True)
+    finally:
+        if out:
+            sink.close()
+        else:
+            sink.flush()
+    typer.echo(f"{count} statements exported as {fmt} ({time.monotonic() - started:.1f} s)", err=True)
 
 
 @app.command()
