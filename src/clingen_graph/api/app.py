@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from .. import __version__
 from ..store import GraphStore
 from . import errors
 from .audit import AuditLog
 from .limits import Edge, RequestLimits
-from .routes import catalogue, classify, entities, search, sparql, workbench, writes
+from .routes import catalogue, classify, dumps, entities, search, sparql, workbench, writes
 from .settings import Settings
 from .sparql_exec import QueryPool
 from .state import AppState
@@ -67,16 +66,13 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(catalogue.router)
     app.include_router(workbench.router)  # before any /static mount: it serves /static/vendor/codemirror/
     app.include_router(search.router)  # /search, and /static/{name} for the pages' CSS and typeahead
+    app.include_router(dumps.router)
 
     # the last added runs first: CORS and gzip (so that 413/429 answers carry CORS headers too), then limits
     app.add_middleware(RequestLimits, max_request_bytes=settings.max_request_bytes,
                        rate_per_s=settings.rate_limit_per_s, burst=settings.rate_burst)
     app.add_middleware(Edge, cors_origins=settings.cors_origins, gzip_min_bytes=settings.gzip_min_bytes,
                        expose=EXPOSED)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
 
     @app.get("/health", tags=["service"], summary="Liveness and the release view in use")
     def health() -> dict:

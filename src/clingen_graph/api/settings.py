@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     write_token_sha256: str | None = Field(None, description="hex sha256 of the bearer token that allows writes "
                                            "(PUT/DELETE /graphs, POST /releases); unset: writes are disabled")
     audit_log: Path = Field(Path("var/audit.log"), description="JSON-lines file every write attempt is appended to")
+    dumps_dir: Path = Field(Path("var/dumps"), description="folder of the bulk dumps served under /dumps/; the "
+                            "first request after a new release writes them there")
     upload_dir: Path | None = Field(None, description="where uploaded release files are kept while they load "
                                     "(default: the system temporary folder)")
 

@@ -150,7 +150,8 @@ def write_dump(store: GraphStore, graph: str, fmt: str, path: Path) -> DumpFile:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        with os.fdopen(fd, "wb") as raw, \
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
             if rdf_format is None:
                 write_jsonld(counted(), out, graph=graph)
             elif rdf_format == RdfFormat.N_QUADS:
