@@ -75,7 +75,8 @@ def _unlabelled(store) -> list[NamedNode]:  # type: ignore[no-untyped-def]
 
 
 def _synthetic_variants(n: int, genes: int, unlabelled: Sequence[NamedNode] = ()) -> list[Triple]:
-    """Synthetic ClinVar-shaped records: variant, gene, 3 SCVs, our aggregate, conflicts for 30%."""
+    """Synthetic ClinVar-shaped records: variant, gene, 3 SCVs (for 2% of variants the first by an expert panel),
+    conflicts for 30%, and the flag a load writes on variants with SCVs."""
     classes, types = CLASSES, TYPES
     out: list[Triple] = []
     # the labels of the concepts used that the store's ontology release predates (a new ontology release would
@@ -94,7 +95,8 @@ def _synthetic_variants(n: int, genes: int, unlabelled: Sequence[NamedNode] = ()
                 (v, RDFS.label, text(f"synthetic variant {vid}"))]
         p = iri(mint("proposition", v.value, "synthetic"))
         out += [(p, TYPE, t) for t in types_for("VariantPathogenicityProposition")]
-        out += [(p, CGV.subjectVariant, v), (p, CGV.predicate, CAUSAL_GERMLINE)]
+        out += [(p, CGV.subjectVariant, v), (p, CGV.predicate, CAUSAL_GERMLINE),
+                (v, CGV.hasClinVarSubmission, boolean(True))]
         scvs = []
         for k in range(3):
             s = iri(expand_curie(f"clinvar.submission:SCV{vid:09d}{k}"))
@@ -104,6 +106,8 @@ def _synthetic_variants(n: int, genes: int, unlabelled: Sequence[NamedNode] = ()
             out += [(s, CGV.proposition, p), (s, CGV.classification, classes[(i + k) % 4]),
                     (s, CGV.stars, integer(1)), (s, CGV.flagged, boolean(False)), (s, CGV.contributions, c),
                     (c, TYPE, CGV.Contribution), (c, CGV.contributor, agent)]
+            if k == 0 and i % 50 == 0:  # reviewed by an expert panel (expert-panel-vs-clinvar has rows)
+                out.append((s, CGV.reviewStatus, CGV.ReviewExpertPanel))
         if i % 10 < 3:
             x = iri(mint("conflict", v.value))
             out += [(x, TYPE, CGV.ClassificationConflict), (x, CGV.conflictType, types[i % 3]),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, RdfFormat
 
 from clingen_graph import query
 from clingen_graph.ids import GRAPH_BASE, META_GRAPH, expand_curie, graph_iri
@@ -26,6 +26,7 @@ from clingen_graph.release import (
     sha256_of,
 )
 from clingen_graph.store import GraphStore
+from clingen_graph.store.base import StoreError
 from clingen_graph.terms import CGV
 from clingen_graph.validate import validate_store
 
@@ -155,6 +156,46 @@ def test_newer_release_loaded_last(disk_store: GraphStore, fixtures_dir: Path) -
     assert newer.status == "loaded"
     assert current_releases(disk_store)["clingen-gene-validity"].graph == newer.graph
     assert graph_iri("clingen-gene-validity", "2025-01-03") in disk_store.graphs()
+
+
+def test_superseded_release_moves_to_the_archive(disk_store: GraphStore, fixtures_dir: Path) -> None:
+    """The live store keeps only the current view, so it is queried through the union default graph; the
+    superseded release stays listed, queryable on its own and dumpable, with all its triples."""
+    load_paths(disk_store, [fixtures_dir / HGNC, fixtures_dir / MONDO, fixtures_dir / SUMMARY])
+    older = current_releases(disk_store)["clingen-gene-validity"]
+    triples = _triples_in(disk_store, older.graph)
+    load_paths(disk_store, [fixtures_dir / EXPORT])
+    view = default_graphs(disk_store)
+    assert older.graph not in view
+    assert older.graph in disk_store.archived_graphs()  # type: ignore[attr-defined]
+    assert older.graph not in disk_store.live_graphs()  # type: ignore[attr-defined]
+    assert older.graph in disk_store.graphs()
+    assert disk_store.view.query_kwargs(view) == {"use_default_graph_as_union": True}  # type: ignore[attr-defined]
+    assert _triples_in(disk_store, older.graph) == triples == older.triples
+    assert _subjects(disk_store, older.graph, ADA2)
+    assert _triples_in(disk_store, view[0]) > 0  # current graphs still answer from the live store
+    assert disk_store.dump(RdfFormat.N_TRIPLES, graph=older.graph).count(b"\n") == triples
+    with pytest.raises(StoreError, match="superseded release"):
+        disk_store.query("ASK { ?s ?p ?o }", default_graphs=[older.graph, view[0]])
+    disk_store.drop_graph(older.graph)
+    assert older.graph not in disk_store.graphs()
+
+
+def test_interrupted_move_to_the_archive_is_finished_by_the_next_load(disk_store: GraphStore,
+                                                                       fixtures_dir: Path) -> None:
+    """A copy into the archive that was cut off before the live graph was dropped leaves the release in both
+    stores; the next load copies it again, whole, and drops the live one."""
+    load_paths(disk_store, [fixtures_dir / HGNC, fixtures_dir / MONDO, fixtures_dir / SUMMARY])
+    older = current_releases(disk_store)["clingen-gene-validity"]
+    triples = _triples_in(disk_store, older.graph)
+    real_drop = disk_store.drop_live_graph  # type: ignore[attr-defined]
+    disk_store.drop_live_graph = lambda name: None  # type: ignore[attr-defined]  # "killed" after the copy
+    load_paths(disk_store, [fixtures_dir / EXPORT])
+    assert older.graph in disk_store.live_graphs() and older.graph in disk_store.archived_graphs()  # type: ignore
+    disk_store.drop_live_graph = real_drop  # type: ignore[attr-defined]
+    load_paths(disk_store, [fixtures_dir / HGNC])  # nothing new to load; the move completes
+    assert older.graph not in disk_store.live_graphs()  # type: ignore[attr-defined]
+    assert _triples_in(disk_store, older.graph) == triples
 
 
 def test_truncated_release_leaves_the_previous_one(loaded, fixtures_dir: Path, truncated_gzip, tmp_path) -> None:

@@ -12,7 +12,9 @@ Parameters are bound by typed escaping into a ``VALUES`` block placed at the sta
 ``WHERE`` group (never by string formatting of user text), so the same text runs on every store. The
 escaped term also replaces the variable inside that group where this cannot change the answer (no
 sub-select, ``BIND … AS`` or ``BOUND`` of it): Oxigraph plans a join on a ``VALUES`` table late, after
-scanning what the constant would have narrowed (region-dosage at 10M triples: 850 → 16 ms).
+scanning what the constant would have narrowed (region-dosage at 10M triples: 850 → 16 ms). A query whose
+plan gets worse with the constant says ``# bind: values`` in its header (disease-subtypes-genes: 44 ms →
+8 s inlined at 13.8M triples).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     example: dict[str, str] = field(default_factory=dict)
     min_rows: int = 0
+    inline: bool = True  # ``# bind: values`` turns off putting bound terms in the patterns (see bind_values)
 
     def bind(self, values: dict[str, str]) -> str:
         """The query text with ``values`` bound. Unknown names are an error; missing ones stay unbound.
@@ -66,7 +69,7 @@ class NamedQuery:
                              f"it takes: {', '.join(known) or 'none'}")
         terms = {name: typed_term(known[name].kind, value) for name, value in values.items()}
         blocks = [f"VALUES ?{name} {{ {term} }}" for name, term in terms.items()]
-        return bind_values(self.text, blocks, terms)
+        return bind_values(self.text, blocks, terms if self.inline else None)
 
 
 def typed_term(kind: str, value: str) -> str:
@@ -145,14 +148,21 @@ def _inlinable(group: str, name: str) -> bool:
 def parse_query_file(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     meta: dict[str, list[str]] = {}
+    key = None
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
                 break
+            key = None
             continue
         m = HEADER.match(line)
         if m:
-            meta.setdefault(m.group(1), []).append(m.group(2).strip())
+            key = m.group(1)
+            meta.setdefault(key, []).append(m.group(2).strip())
+        elif key == "description" and line.startswith("#  ") and line[1:].strip():
+            meta[key][-1] += " " + line[1:].strip()  # an indented continuation line
+        else:
+            key = None
     params = []
     for raw in meta.get("param", []):
         m = PARAM.match(raw)
@@ -168,6 +178,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         name=path.stem, path=path, text=text, title=(meta.get("title") or [path.stem])[0],
         description=" ".join(meta.get("description", [])), params=tuple(params), example=example,
         min_rows=int((meta.get("min-rows") or ["0"])[0]),
+        inline=(meta.get("bind") or ["inline"])[0] != "values",
     )
 
 

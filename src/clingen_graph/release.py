@@ -107,6 +107,25 @@ def current_releases(store: GraphStore) -> dict[str, ReleaseMeta]:
     return current
 
 
+def archive_superseded(store: GraphStore) -> list[str]:
+    """Move every superseded release still in the live store into the store's archive, where it stays listed
+    and queryable by name. Only the embedded store has an archive: there, a live store holding nothing but
+    the current view is queried through Oxigraph's union default graph (several times faster). Servers
+    keep every release in place. Also finishes a move that an interruption left half-done. Nothing moves while
+    a read-only handle is open on the directory (a server): the next load without one moves it."""
+    archive = getattr(store, "archive_graph", None)
+    if archive is None or store.active_readers():  # type: ignore[attr-defined]
+        return []  # with a reader open (a server), the move waits for a load when none is (see active_readers)
+    live = store.live_graphs()  # type: ignore[attr-defined]
+    current = {r.graph for r in current_releases(store).values()}
+    moved = []
+    for r in releases(store):
+        if r.graph not in current and r.graph in live:
+            archive(r.graph)
+            moved.append(r.graph)
+    return moved
+
+
 def default_graphs(store: GraphStore) -> list[str]:
     """The default query view: the current release of every source, plus the metadata graph."""
     return [*sorted(r.graph for r in current_releases(store).values()), META_GRAPH]
@@ -354,6 +373,7 @@ def load_file(store: GraphStore, path: Path, refs: References, *, strict: bool =
     meta = _metadata(summary, spec.title, spec.homepage, spec.license, info.issued, sha, path, started)
     store.add_to_graph(META_GRAPH, meta)
     summary.status = "loaded"
+    archive_superseded(store)  # the release this one replaced (if any) leaves the live view
     summary.seconds = time.perf_counter() - started_clock
     return summary
 
@@ -467,6 +487,7 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, strict: bool = False
                progress: Callable[[Path, str, int], None] | None = None) -> list[LoadSummary]:
     """Load files/folders in dependency order; returns one summary per file (plus the ontology)."""
     summaries = [load_ontology(store)]
+    archive_superseded(store)  # an ontology version replaced, or a move an interruption left half-done
     refs = load_references(store)
     for path, spec, problem in order_for_load(expand_paths(paths)):
         if problem is not None:

@@ -19,7 +19,7 @@ def test_gene_jsonld_has_context_and_statements(client):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/ld+json")
     doc = r.json()
-    assert doc["@context"] == "/context.jsonld"
+    assert doc["@context"] == "/context/v1.jsonld"
     nodes = {n["id"]: n for n in doc["@graph"]}
     gene = nodes["HGNC:1100"]
     assert gene["symbol"] == "BRCA1" and "Gene" in gene["type"]
@@ -153,3 +153,19 @@ def test_openapi_docs(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/sparql", "/genes/{gene_id}", "/releases", "/context.jsonld"} <= set(paths)
+
+
+def test_sparql_on_a_superseded_release_reads_the_archive(client):
+    """The bundled data has an older gene-validity release: it left the live store for the archive, and is
+    still answered by name (default-graph-uri), alone; with a current graph it is a clear 400."""
+    releases = client.get("/releases").json()["releases"]
+    old = next(r for r in releases if not r["current"])
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    r = client.get("/sparql", params={"query": count, "default-graph-uri": old["id"]},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == old["triples"] > 0
+    current = next(r for r in releases if r["current"])
+    r = client.get("/sparql", params={"query": count, "default-graph-uri": [old["id"], current["id"]]})
+    assert r.status_code == 400
+    assert "superseded" in r.json()["detail"]

@@ -148,3 +148,12 @@ def test_region_dosage_labels_are_the_curation_names(reader):
         assert label
         if row["subject"].value in symbols:
             assert label == symbols[row["subject"].value]
+
+
+def test_bind_values_header_keeps_the_variable():
+    """``# bind: values`` (a query whose plan is worse with the constant in its patterns) binds by VALUES only."""
+    q = CATALOGUE["disease-subtypes-genes"]
+    assert not q.inline
+    text = q.bind(q.example)
+    assert "?subtype cgv:ancestorOrSelf ?disease" in text
+    assert "VALUES ?disease { <http://purl.obolibrary.org/obo/MONDO_0100062> }" in text

@@ -16,7 +16,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +30,8 @@ from pyoxigraph import (
 )
 
 from ..ids import prefix_map
-from ..store.base import GraphStore, QueryTimeout
-from ..store.oxigraph import DatasetView
+from ..store.base import GraphStore, QueryTimeout, StoreError
+from ..store.oxigraph import DatasetView, OxigraphStore
 
 RESULT_TYPES: dict[str, QueryResultsFormat] = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -215,22 +214,34 @@ def serialise(result: Any, accept: str, limits: Limits) -> Answer:
     return Answer(media if media != "application/json" else "application/sparql-results+json", body, truncated)
 
 
-def _open_read_only(path: str, attempts: int = 4) -> Store:
-    """Open the directory read-only, retrying briefly: a writer compacting it at that moment can remove a
-    file between RocksDB listing and opening it."""
-    for attempt in range(attempts):
-        try:
-            return Store.read_only(path)
-        except OSError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.1 * 2 ** attempt)
-    raise AssertionError("unreachable")
+def run_query(store: GraphStore, sparql: str, default_graphs: list[str] | None, accept: str, limits: Limits, *,
+              pool: QueryPool | None, generation: str, timeout: float) -> Answer:
+    """Run user SPARQL on the store of one release view, the way every route does: an on-disk store through the
+    killable worker ``pool``, an in-memory one in-process, a server over HTTP with a client-side ``timeout``.
+
+    :raises SparqlRequestError: a bad query or dataset, a result over the limits, a failed worker or server.
+    :raises QueryTimeout: past ``timeout``.
+    """
+    if isinstance(store, OxigraphStore) and store.path is not None and pool is not None:
+        return pool.run(sparql, default_graphs, accept, limits, generation, timeout)
+    if isinstance(store, OxigraphStore):
+        return execute_embedded(store, sparql, default_graphs, accept, limits)
+    return execute_on(store, sparql, default_graphs, accept, limits, timeout)
+
+
+def execute_embedded(store: OxigraphStore, sparql: str, default_graphs: list[str] | None, accept: str,
+                     limits: Limits) -> Answer:
+    """:func:`execute` on the live store, or on the archive when the query names superseded releases."""
+    try:
+        raw, view = store.store_for(default_graphs)
+    except StoreError as exc:
+        raise SparqlRequestError(400, "Bad dataset", str(exc)) from exc
+    return execute(raw, sparql, default_graphs, accept, limits, view)
 
 
 def _worker(path: str, conn: Any) -> None:  # runs in a child process
-    store = _open_read_only(path)
-    view = DatasetView(store)
+    url = f"oxigraph:{path}"
+    store = OxigraphStore.from_url(url, read_only=True)
     conn.send(("ready", None))
     generation = None
     while True:
@@ -240,15 +251,15 @@ def _worker(path: str, conn: Any) -> None:  # runs in a child process
         sparql, graphs, accept, limits, gen = msg
         if generation is not None and gen != generation:
             try:
-                fresh = _open_read_only(path)
-            except OSError as exc:  # keep the old view; the next query tries again
+                fresh = OxigraphStore.from_url(url, read_only=True)
+            except (OSError, StoreError) as exc:  # keep the old view; the next query tries again
                 conn.send(("error", (503, "Store unavailable", f"the store changed and could not be reopened: "
                                      f"{exc}; try again")))
                 continue
-            store, view = fresh, DatasetView(fresh)
+            store = fresh
         generation = gen
         try:
-            conn.send(("ok", execute(store, sparql, graphs, accept, limits, view)))
+            conn.send(("ok", execute_embedded(store, sparql, graphs, accept, limits)))
         except SparqlRequestError as exc:
             conn.send(("error", (exc.status, exc.title, str(exc))))
         except Exception as exc:  # the child must answer, whatever happened

@@ -357,6 +357,10 @@ def vcv_to_triples(rec: VcvRecord, refs: References) -> tuple[list[Triple], list
     from the SCVs, and the typed conflicts between SCVs (materialised so conflict queries are joins)."""
     problems: list[Problem] = []
     variant, out = variant_triples(vcv_variant_ids(rec, refs))
+    if any(scv.kind in ("germline", "") for scv in rec.scvs):
+        # lets a query that starts from few expert interpretations skip, per variant, one flag look-up, the
+        # variants no lab submitted (expert-panel-vs-clinvar; from the SCV side it would scan every SCV)
+        out.append((iri(variant), CGV.hasClinVarSubmission, boolean(True)))
     scv_iris: dict[str, str] = {}
     others = 0
     for scv in rec.scvs:

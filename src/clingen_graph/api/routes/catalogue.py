@@ -20,14 +20,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ... import query as catalogue_queries
-from ...query import HEADER, NamedQuery, QueryError, typed_term
+from ...query import NamedQuery, QueryError, typed_term
 from ...store.base import QueryTimeout
-from ...store.oxigraph import OxigraphStore
 from ..deps import SettingsDep, StateDep
 from ..errors import ApiProblem, timeout_detail
 from ..links import page_url
 from ..settings import Settings
-from ..sparql_exec import Answer, Limits, QueryPool, SparqlRequestError, execute, execute_on, negotiate
+from ..sparql_exec import Answer, Limits, SparqlRequestError, negotiate
+from ..sparql_exec import run_query as run_sparql
 from ..state import AppState
 from .sparql import ROW_LIMIT, TRUNCATED
 
@@ -61,31 +61,11 @@ class QueryOut(BaseModel):
     results: str  # the results URL with the example values bound
 
 
-def full_description(q: NamedQuery) -> str:
-    """The whole ``# description:`` of a query header, with its indented continuation lines (``NamedQuery``
-    holds only the first line)."""
-    parts: list[str] = []
-    inside = False
-    for line in q.text.splitlines():
-        if not line.startswith("#"):
-            break
-        m = HEADER.match(line)
-        if m:
-            inside = m.group(1) == "description"
-            if inside:
-                parts.append(m.group(2).strip())
-        elif inside and line[1:].strip():
-            parts.append(line[1:].strip())
-        else:
-            inside = False
-    return " ".join(parts) or q.description
-
-
 def describe(q: NamedQuery) -> QueryOut:
     example = {p.name: q.example[p.name] for p in q.params if p.name in q.example}
     results = f"/queries/{q.name}/results" + (f"?{urlencode(example)}" if example else "")
     return QueryOut(
-        name=q.name, title=q.title, description=full_description(q),
+        name=q.name, title=q.title, description=q.description,
         parameters=[ParamOut(name=p.name, type=p.kind, description=p.description, example=q.example.get(p.name))
                     for p in q.params],
         min_rows=q.min_rows, sparql=q.text, results=results,
@@ -143,16 +123,10 @@ def run_query(request: Request, state: AppState, settings: Settings, sparql: str
     """
     view = state.snapshot()
     limits = Limits(settings.max_result_bytes, settings.max_result_rows)
-    store = view.store
     failure: tuple[int, str, str] | None = None
     try:
-        if isinstance(store, OxigraphStore) and store.path is not None:
-            pool: QueryPool = request.app.state.query_pool
-            answer = pool.run(sparql, view.graphs, media, limits, view.generation, settings.query_timeout)
-        elif isinstance(store, OxigraphStore):
-            answer = execute(store.raw, sparql, view.graphs, media, limits, store.view)
-        else:
-            answer = execute_on(store, sparql, view.graphs, media, limits, settings.query_timeout)
+        answer = run_sparql(view.store, sparql, view.graphs, media, limits, pool=request.app.state.query_pool,
+                            generation=view.generation, timeout=settings.query_timeout)
     except SparqlRequestError as exc:
         failure = (exc.status, exc.title, str(exc))
     except QueryTimeout as exc:

@@ -29,23 +29,33 @@ router = APIRouter(tags=["search"])
 # page (URL segment) → the names that label its entities, in order of preference
 PAGE_TYPES = {"genes": ("symbol",), "diseases": ("label",), "variants": ("label", "caid", "clinvar")}
 _BUILDING = threading.Lock()  # one build at a time: a second request waits for the first one's index
+# the index of the newest release view searched, per app state: kept out of the response cache, whose LRU
+# would drop it after a few thousand entity responses (a rebuild takes seconds on the bundled data)
+_INDEXES: dict[int, tuple[str, SearchIndex]] = {}
 
 
 def build_index(state: AppState) -> SearchIndex:
     """The current release view's index (built once per view)."""
     tag, _ = state.validators
-    key = (tag, "search-index")
-    index = state.cached(key)
-    if index is not None:
-        return index
+    held = _INDEXES.get(id(state))
+    if held is not None and held[0] == tag:
+        return held[1]
     with _BUILDING:
-        index = state.cached(key)
-        if index is None:
+        held = _INDEXES.get(id(state))
+        if held is None or held[0] != tag:
             view = state.snapshot()
             rows = select_rows(view.store, api_query("search-names").text, view.graphs)
-            index = SearchIndex(_entries(rows))
-            state.remember(key, index)
-    return index
+            held = (tag, SearchIndex(_entries(rows)))
+            _INDEXES[id(state)] = held
+    return held[1]
+
+
+def warm_index(state: AppState) -> threading.Thread:
+    """Build the current view's index in a background thread (``serve`` does at start-up), so that the first
+    search does not wait for it."""
+    thread = threading.Thread(target=build_index, args=(state,), name="search-index", daemon=True)
+    thread.start()
+    return thread
 
 
 def _entries(rows: list[dict[str, object]]) -> list[Entry]:

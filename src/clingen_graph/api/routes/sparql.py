@@ -9,10 +9,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...store.base import QueryTimeout
-from ...store.oxigraph import OxigraphStore
 from ..deps import SettingsDep, StateDep
 from ..errors import ApiProblem, timeout_detail
-from ..sparql_exec import Limits, QueryPool, SparqlRequestError, execute, execute_on
+from ..sparql_exec import Limits, SparqlRequestError, run_query
 from ..sparql_guard import SparqlRefused, check
 
 router = APIRouter(tags=["sparql"])
@@ -69,17 +68,10 @@ def _run(request: Request, state: StateDep, settings: SettingsDep, query: str, d
     graphs = default or view.graphs
     accept = request.headers.get("accept", "")
     limits = Limits(settings.max_result_bytes, settings.max_result_rows)
-    store = view.store
     failure: tuple[int, str, str] | None = None
     try:
-        if isinstance(store, OxigraphStore) and store.path is not None:
-            # on disk (read-only, or read-write when writes are enabled): killable worker processes
-            pool: QueryPool = request.app.state.query_pool
-            answer = pool.run(query, graphs, accept, limits, view.generation, settings.query_timeout)
-        elif isinstance(store, OxigraphStore):
-            answer = execute(store.raw, query, graphs, accept, limits, store.view)
-        else:
-            answer = execute_on(store, query, graphs, accept, limits, settings.query_timeout)
+        answer = run_query(view.store, query, graphs, accept, limits, pool=request.app.state.query_pool,
+                           generation=view.generation, timeout=settings.query_timeout)
     except SparqlRequestError as exc:
         failure = (exc.status, exc.title, str(exc))
     except QueryTimeout as exc:
