@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from clingen_graph.devservers import Server, ServerUnavailable, start_oxigraph, start_virtuoso
+from clingen_graph.release import LoadSummary, load_paths
+from clingen_graph.resources import data_dir
 from clingen_graph.store import GraphStore, open_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -113,3 +115,45 @@ def read_line(path: Path, line: int) -> bytes:
 @pytest.fixture(scope="session")
 def line_of() -> Callable[[Path, int], bytes]:
     return read_line
+
+
+# --- one on-disk store with all the bundled real data, loaded once per test session (about a minute), used by
+# the integration, web, export and browser tests ---
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[LoadSummary]]:
+    folder = tmp_path_factory.mktemp("bundled") / "store"
+    url = f"oxigraph:{folder}"
+    store = open_store(url)
+    summaries = load_paths(store, [data_dir()])
+    store.close()
+    return url, summaries
+
+
+@pytest.fixture(scope="session")
+def bundled_url(bundled: tuple[str, list[LoadSummary]]) -> str:
+    return bundled[0]
+
+
+@pytest.fixture(scope="session")
+def reader(bundled_url: str):
+    store = open_store(bundled_url, read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def client(bundled_url: str):
+    from fastapi.testclient import TestClient
+
+    from clingen_graph.api.app import create_app
+    from clingen_graph.api.settings import Settings
+
+    app = create_app(Settings(store=bundled_url, query_timeout=20, sparql_workers=1))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture()
+def data() -> Path:
+    return data_dir()

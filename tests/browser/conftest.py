@@ -1,6 +1,6 @@
 """Browser tests: the real server (``clingen-graph serve``) on the bundled store, driven by headless Chromium.
 
-The store is the session store of ``tests/integration/conftest.py`` (its fixtures are imported here). Chromium
+The store is the session store of ``tests/conftest.py``. Chromium
 and its WebDriver are Debian's ``chromium`` and ``chromium-driver`` (``make install`` installs them); the tests
 skip, saying so, only when they are not installed. Each step's screenshot is saved under
 ``test-artifacts/browser/`` and its path printed.
@@ -23,8 +23,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from integration.conftest import bundled, bundled_url, reader  # noqa: F401 (the session store, shared)
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +36,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(bundled_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+def server(bundled_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``clingen-graph serve`` on a free 127.0.0.1 port; yields its base URL."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "serve.log"

@@ -90,3 +90,22 @@ def test_api_serves_manifest_and_files(client, tmp_path: Path) -> None:
         assert client.get("/dumps/nothing.nt.gz").status_code == 404
     finally:
         settings.dumps_dir = previous
+
+
+def test_dump_of_a_superseded_release_comes_from_the_archive(bundled_url: str, bundled, tmp_path: Path) -> None:
+    """The bundled data has an older gene-validity release: the embedded store moved it to its archive, and its
+    dump still holds every triple its metadata counts."""
+    from clingen_graph.release import current_releases, releases
+    from clingen_graph.store import open_store
+
+    store = open_store(bundled_url, read_only=True)
+    current = {r.graph for r in current_releases(store).values()}
+    old = next(r for r in releases(store) if r.graph not in current)
+    assert old.graph in store.archived_graphs()  # type: ignore[attr-defined]
+    store.close()
+    name = old.graph.rsplit("graph/", 1)[1]
+    result = CliRunner().invoke(app, ["export", "--format", "nt", "--release", name, "--store", bundled_url,
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (dump,) = read_manifest(tmp_path).dumps  # type: ignore[union-attr]
+    assert dump.triples == old.triples > 0

@@ -1,8 +1,6 @@
-"""The web tests run on the same bundled store as the integration tests: their session fixtures, imported."""
+"""The web tests run on the same bundled store as the integration tests: the session fixtures of tests/conftest.py."""
 
 from __future__ import annotations
-
-from integration.conftest import bundled, bundled_url, client, reader  # noqa: F401
 
 # real ids of the bundled data
 GENE = "HGNC:1100"  # BRCA1

@@ -125,8 +125,9 @@ def dump_name(release: ReleaseMeta | ReleaseInfo, fmt: str) -> str:
 
 
 def _triples(store: GraphStore, graph: str) -> Iterator[Triple]:
-    raw = getattr(store, "raw", None)
-    if raw is not None:  # embedded: stream from the index
+    store_for = getattr(store, "store_for", None)
+    if store_for is not None:  # embedded: stream from the index (of the archive, for a superseded release)
+        raw, _ = store_for([graph])
         for q in raw.quads_for_pattern(None, None, None, NamedNode(graph)):
             yield Triple(q.subject, q.predicate, q.object)
         return

@@ -83,6 +83,36 @@ register(Representation("jsonld", "application/ld+json", _jsonld, ("application/
 register(Representation("ttl", "text/turtle", _rdf(RdfFormat.TURTLE)))
 register(Representation("nt", "application/n-triples", _rdf(RdfFormat.N_TRIPLES)))
 register(Representation("html", "text/html; charset=utf-8", _html, ("text/html", "application/xhtml+xml")))
+
+
+def _export(build: Callable[..., dict]) -> Callable[[Entity], bytes]:
+    """A statement through one of the exports (GA4GH VA-Spec, FHIR): 404 for statements it does not cover."""
+    def render(entity: Entity) -> bytes:
+        from ...export.records import StatementNotFound
+
+        try:
+            return orjson.dumps(build(entity.view.store, entity.view.graphs, entity.iri))
+        except StatementNotFound as exc:
+            raise ApiProblem(404, "Not exportable", f"{compress_iri(entity.iri)} is not an ACMG 2015 variant "
+                             f"pathogenicity statement with a classification in the current releases ({exc})") from exc
+    return render
+
+
+def _va_spec(entity: Entity) -> bytes:
+    from ...export.va_spec import va_spec_statement
+
+    return _export(va_spec_statement)(entity)
+
+
+def _fhir(entity: Entity) -> bytes:
+    from ...export.fhir import fhir_bundle
+
+    return _export(fhir_bundle)(entity)
+
+
+STATEMENTS = frozenset({"statement"})
+register(Representation("va-spec", "application/json", _va_spec, kinds=STATEMENTS))  # GA4GH VA-Spec 1.0 JSON
+register(Representation("fhir", "application/fhir+json", _fhir, kinds=STATEMENTS))  # FHIR R4 Genomics Reporting
 DEFAULT = "jsonld"
 ACCEPT_DOC = ("JSON-LD (default), Turtle, N-Triples or an HTML page, by `Accept` (`application/ld+json`, "
               "`text/turtle`, `application/n-triples`, `text/html`) or by `?format=jsonld|ttl|nt|html` (which wins "
@@ -104,8 +134,8 @@ def choose(request: Request, kind: str) -> tuple[Representation, str]:
                              + ", ".join(offered))
         return rep, rep.media
     by_media: dict[str, tuple[Representation, str]] = {}
-    for rep in offered.values():
-        by_media[rep.media.split(";")[0]] = (rep, rep.media)
+    for rep in offered.values():  # the first registered wins a media type (JSON-LD for application/json)
+        by_media.setdefault(rep.media.split(";")[0], (rep, rep.media))
         for media in rep.accept:
             by_media.setdefault(media, (rep, rep.media if media == rep.media.split(";")[0] else media))
     default = offered[DEFAULT].media
@@ -121,7 +151,9 @@ def _render(request: Request, state: StateDep, name: str, param: str, iri: str,
     subjects of ``roots_from`` predicates (local names, e.g. the statements whose ``proposition`` is about it)."""
     rep, media = choose(request, name)
     tag, modified = state.validators
-    headers = validator_headers(entity_tag(tag, MEDIA_CODES.get(media, rep.name)), modified)
+    # one validator per representation (JSON-LD: per media type, as served as application/json too)
+    variant = MEDIA_CODES.get(media, rep.name) if rep.name == DEFAULT else rep.name
+    headers = validator_headers(entity_tag(tag, variant), modified)
     key = (tag, name, iri, rep.name, media)  # the tag in the key: a hit always belongs to the view the ETag names
     hit = state.cached(key)
     if hit is not None:  # (a 304 only for what exists: checked once the entity is known)
