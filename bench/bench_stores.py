@@ -150,8 +150,9 @@ def copy_release_graphs(store_dir: str, targets: list[tuple[str, str, dict[str, 
     read_s = 0.0
     for graph in source.graphs():
         t0 = time.perf_counter()
-        raw = getattr(source, "raw", None)
-        if raw is not None:  # pyoxigraph directly: the same triples as a CONSTRUCT on the graph, faster
+        store_for = getattr(source, "store_for", None)
+        if store_for is not None:  # pyoxigraph directly (the archive for a superseded release): as a CONSTRUCT
+            raw, _ = store_for([graph])
             triples = [(q.subject, q.predicate, q.object) for q in raw.quads_for_pattern(None, None, None,
                                                                                        NamedNode(graph))]
         else:
@@ -479,7 +480,8 @@ def serve(target: Target, workdir: Path, ready_timeout: float) -> tuple[subproce
         bench_api.stop(proc)
         log.close()
         return None, base, None
-    print(f"  {target.name}: clingen-graph serve --store {target.url} ready in {time.perf_counter() - t0:.1f} s")
+    print(f"  {target.name}: clingen-graph serve --store {target.url} ready in {time.perf_counter() - t0:.1f} s; "
+          f"search index built {bench_api.wait_search_index(base):.1f} s later (measured after it)")
     return proc, base, log
 
 
