@@ -8,6 +8,7 @@ skip, saying so, only when they are not installed. Each step's screenshot is sav
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -52,11 +53,9 @@ def server(bundled_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"clingen-graph serve exited with {proc.returncode}:\n{log.read_text()}")
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet: ask again
                 if httpx.get(base + "/health", timeout=2).status_code == 200:
                     break
-            except httpx.HTTPError:
-                pass
             if time.monotonic() > deadline:
                 pytest.fail(f"clingen-graph serve did not answer /health:\n{log.read_text()}")
             time.sleep(0.2)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store
 
+from ..export.jsonld import prefix_context
 from ..ids import CONTEXT_VERSION, PREFIXES, VOCAB, compress_iri
 from ..resources import ontology_dir
 
@@ -90,12 +91,7 @@ def context() -> dict[str, Any]:
     """The versioned JSON-LD ``@context`` served at ``/context/v1.jsonld`` (and ``/context.jsonld``), generated
     from the prefix table (``ids``) and the ontology (each property's range decides its ``@type``)."""
     ctx: dict[str, Any] = {"@version": 1.1, "@vocab": VOCAB, "id": "@id", "type": "@type"}
-    for p in PREFIXES:
-        # JSON-LD 1.1 only treats a term as a CURIE prefix if its IRI ends in a gen-delim, or if it says so
-        value: Any = p.uri_prefix if p.uri_prefix[-1] in "/#:?[]@" else {"@id": p.uri_prefix, "@prefix": True}
-        ctx[p.prefix] = value
-        if p.display and p.display != p.prefix:
-            ctx[p.display] = value
+    ctx.update(prefix_context())  # the prefixes, as the dumps declare them
     for iri, coerce in sorted(_property_types().items()):
         key = iri[len(VOCAB):]
         entry: dict[str, Any] = {"@id": f"cgv:{key}"}

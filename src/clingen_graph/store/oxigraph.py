@@ -185,12 +185,11 @@ class OxigraphStore:
         self._view.invalidate()
 
     def drop_graph(self, name: str) -> None:
+        """Drop the graph wherever it is: the live store, the archive or both."""
         self._require_writable()
-        self._view.invalidate()
         g = NamedNode(name)
         if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
-        self._view.invalidate()
+            self.drop_live_graph(name)
         archive = self._archive_store()
         if archive is not None and archive.contains_named_graph(g):
             archive.remove_graph(g)

@@ -21,15 +21,13 @@ from pydantic import BaseModel
 
 from ... import query as catalogue_queries
 from ...query import NamedQuery, QueryError, typed_term
-from ...store.base import QueryTimeout
 from ..deps import SettingsDep, StateDep
-from ..errors import ApiProblem, timeout_detail
+from ..errors import ApiProblem
 from ..links import page_url
 from ..settings import Settings
-from ..sparql_exec import Answer, Limits, SparqlRequestError, negotiate
-from ..sparql_exec import run_query as run_sparql
+from ..sparql_exec import Answer, negotiate
 from ..state import AppState
-from .sparql import ROW_LIMIT, TRUNCATED
+from .sparql import ROW_LIMIT, TRUNCATED, answer_query
 
 router = APIRouter(prefix="/queries", tags=["queries"])
 
@@ -116,24 +114,9 @@ def bind_request(q: NamedQuery, values: dict[str, str]) -> Bound:
 
 
 def run_query(request: Request, state: AppState, settings: Settings, sparql: str, media: str) -> Answer:
-    """Run read-only catalogue SPARQL like ``/sparql`` does: on disk through the killable worker pool, under
-    the configured time, row and byte limits.
-
-    :raises ApiProblem: 400 bad query, 413 too large, 503 past the time limit.
-    """
+    """Run catalogue SPARQL like ``/sparql`` does, on the current releases (see :func:`.sparql.answer_query`)."""
     view = state.snapshot()
-    limits = Limits(settings.max_result_bytes, settings.max_result_rows)
-    failure: tuple[int, str, str] | None = None
-    try:
-        answer = run_sparql(view.store, sparql, view.graphs, media, limits, pool=request.app.state.query_pool,
-                            generation=view.generation, timeout=settings.query_timeout)
-    except SparqlRequestError as exc:
-        failure = (exc.status, exc.title, str(exc))
-    except QueryTimeout as exc:
-        failure = (503, "Query timeout", timeout_detail(str(exc), settings.query_timeout))
-    if failure is not None:  # raised outside the except block (see routes/sparql.py)
-        raise ApiProblem(*failure)
-    return answer
+    return answer_query(request, settings, view, sparql, view.graphs, media)
 
 
 def page_links(results: dict[str, Any]) -> dict[str, str]:

@@ -11,8 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from ...store.base import QueryTimeout
 from ..deps import SettingsDep, StateDep
 from ..errors import ApiProblem, timeout_detail
-from ..sparql_exec import Limits, SparqlRequestError, run_query
+from ..settings import Settings
+from ..sparql_exec import Answer, Limits, SparqlRequestError, run_query
 from ..sparql_guard import SparqlRefused, check
+from ..state import Snapshot
 
 router = APIRouter(tags=["sparql"])
 TRUNCATED = "X-Result-Truncated"
@@ -65,8 +67,18 @@ def _run(request: Request, state: StateDep, settings: SettingsDep, query: str, d
     except SparqlRefused as exc:
         raise ApiProblem(exc.status, exc.title, str(exc)) from exc
     view = state.snapshot()  # the store, graphs and generation of one release view
-    graphs = default or view.graphs
-    accept = request.headers.get("accept", "")
+    answer = answer_query(request, settings, view, query, default or view.graphs, request.headers.get("accept", ""))
+    headers = {TRUNCATED: "true", ROW_LIMIT: str(settings.max_result_rows)} if answer.truncated else None
+    return Response(answer.body, media_type=answer.content_type, headers=headers)
+
+
+def answer_query(request: Request, settings: Settings, view: Snapshot, query: str, graphs: list[str],
+                 accept: str) -> Answer:
+    """Run read-only SPARQL on one release view under the configured time, row and byte limits, as every
+    route that runs user or catalogue SPARQL does.
+
+    :raises ApiProblem: 400 bad query or dataset, 413 too large, 503 past the time limit.
+    """
     limits = Limits(settings.max_result_bytes, settings.max_result_rows)
     failure: tuple[int, str, str] | None = None
     try:
@@ -80,8 +92,7 @@ def _run(request: Request, state: StateDep, settings: SettingsDep, query: str, d
         # raised here, not in the except block: the traceback there holds the query's solutions, which
         # pyoxigraph only lets the thread that made them drop
         raise ApiProblem(*failure)
-    headers = {TRUNCATED: "true", ROW_LIMIT: str(limits.max_rows)} if answer.truncated else None
-    return Response(answer.body, media_type=answer.content_type, headers=headers)
+    return answer
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET)",
