@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -113,6 +113,26 @@ class _Check:
     severity: str
     pattern: str  # SPARQL group pattern over ?this (and ?v) that matches violations
     value_var: bool  # whether ?v is a value to report
+    # the value constraints of one path, tested in one pass over its values: (component, condition) each;
+    # ``pattern`` then only reaches the values and ``component`` is unused
+    tests: tuple[tuple[str, str], ...] = ()
+
+    def query(self, focus: str) -> str:
+        if not self.tests:
+            names = "?this ?v" if self.value_var else "?this"
+            return f"SELECT DISTINCT {names} WHERE {{ {focus} {self.pattern} }}"
+        # one BIND per condition (an error leaves it unbound, which a FILTER would also have dropped)
+        binds = " ".join(f"BIND(({cond}) AS ?t{i})" for i, (_, cond) in enumerate(self.tests))
+        flags = " ".join(f"?t{i}" for i in range(len(self.tests)))
+        either = " || ".join(f"?t{i}" for i in range(len(self.tests)))
+        return f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {focus} {self.pattern} {binds} FILTER ({either}) }}"
+
+    def components(self, row: dict) -> list[str]:
+        """The components a result row of :meth:`query` violates."""
+        if not self.tests:
+            return [self.component]
+        return [c for i, (c, _) in enumerate(self.tests)
+                if isinstance(row.get(f"t{i}"), Literal) and row[f"t{i}"].value == "true"]
 
 
 @dataclass
@@ -130,11 +150,11 @@ def _severity(store: Store, s) -> str:
 
 def _value_checks(store: Store, ps, path: str | None, message: str, severity: str) -> list[_Check]:
     """Constraints on each value ?v (for a node shape, ?v is ?this itself)."""
-    checks: list[_Check] = []
+    tests: list[tuple[str, str]] = []
     reach = f"?this <{path}> ?v ." if path else "BIND(?this AS ?v)"
 
     def add(component: str, condition: str) -> None:
-        checks.append(_Check(component, path, message, severity, f"{reach} FILTER ({condition})", True))
+        tests.append((component, condition))
 
     dt = _one(store, ps, SH + "datatype")
     if dt is not None:
@@ -142,9 +162,9 @@ def _value_checks(store: Store, ps, path: str | None, message: str, severity: st
     nk = _one(store, ps, SH + "nodeKind")
     if nk is not None:
         kind = nk.value.rsplit("#", 1)[-1]
-        tests = {"IRI": "!isIRI(?v)", "Literal": "!isLiteral(?v)", "BlankNode": "!isBlank(?v)",
+        kinds = {"IRI": "!isIRI(?v)", "Literal": "!isLiteral(?v)", "BlankNode": "!isBlank(?v)",
                  "BlankNodeOrIRI": "isLiteral(?v)", "IRIOrLiteral": "isBlank(?v)", "BlankNodeOrLiteral": "isIRI(?v)"}
-        add("NodeKindConstraintComponent", tests[kind])
+        add("NodeKindConstraintComponent", kinds[kind])
     pattern = _one(store, ps, SH + "pattern")
     if pattern is not None:
         flags = _one(store, ps, SH + "flags")
@@ -162,7 +182,12 @@ def _value_checks(store: Store, ps, path: str | None, message: str, severity: st
         bound = _one(store, ps, SH + name)
         if bound is not None:
             add(f"{name[0].upper()}{name[1:]}ConstraintComponent", f"!(?v {'>=' if op == '<' else '<='} {bound})")
-    return checks
+    if not tests:
+        return []
+    if len(tests) == 1:
+        (component, condition), = tests
+        return [_Check(component, path, message, severity, f"{reach} FILTER ({condition})", True)]
+    return [_Check("", path, message, severity, reach, True, tuple(tests))]
 
 
 def _compile_shape(store: Store, node: NamedNode) -> _Shape:
@@ -247,29 +272,34 @@ def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
     def rows_of(check: _Check) -> list[dict]:
         # the checks are independent read-only queries and the store releases the GIL while it evaluates
         # them; each is read to the end in its worker thread (pyoxigraph results must not cross threads)
-        names = ("this", "v") if check.value_var else ("this",)
-        q = f"SELECT DISTINCT {' '.join('?' + n for n in names)} WHERE {{ {focus} {check.pattern} }}"
-        return [{n: row[n] for n in names} for row in run(q)]
+        names = ["this", "v"] if check.value_var else ["this"]
+        names += [f"t{i}" for i in range(len(check.tests))]
+        return [{n: row[n] for n in names} for row in run(check.query(focus))]
 
     for check, rows in zip(shape.checks, _POOL.map(rows_of, shape.checks), strict=True):
         for row in rows:
             this = row["this"]
-            if isinstance(this, Literal):
+            components = check.components(row)
+            if isinstance(this, Literal) or not components:
                 continue
             bad.add(this.value)
             if out is not None:
                 v = row["v"] if check.value_var else None
-                out.append(Violation(this.value, shape.iri, check.path, check.component, check.severity,
-                                     check.message, str(v) if v is not None else None))
+                out += [Violation(this.value, shape.iri, check.path, c, check.severity, check.message,
+                                  str(v) if v is not None else None) for c in components]
     for path, node_iri, msg, sev, cls in shape.nested:
         child = shapes[node_iri]
         child_focus = focus.replace("?this", "?parent") + f" ?parent <{path}> ?this ."
         if targeted is not None and cls is not None and child.target_class == cls:
             child_bad = set(targeted(node_iri))
             child_focus += f" FILTER NOT EXISTS {{ ?this <{RDF_TYPE}> <{cls}> }}"
+            # usually every value has the class: one probe instead of the child's checks over no focus node
+            if not list(run(f"SELECT ?this WHERE {{ {child_focus} }} LIMIT 1")):
+                child_focus = ""
         else:
             child_bad = set()
-        child_bad |= _violators(run, shapes, child, child_focus, None, depth + 1, targeted)
+        if child_focus:
+            child_bad |= _violators(run, shapes, child, child_focus, None, depth + 1, targeted)
         for value in sorted(child_bad):
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> <{value}> }}"
             for row in run(q):
@@ -324,11 +354,18 @@ def _to_default(store: Store) -> Store:
     return out
 
 
-def validate_triples(triples: Iterable, *, folder: Path | None = None) -> ValidationReport:
+def validate_triples(triples: Iterable, *, folder: Path | None = None,
+                     ntriples: Sequence[bytes] | None = None) -> ValidationReport:
+    """Validate triples in an in-memory store of their own; ``ntriples``, the same triples serialized
+    (:func:`~clingen_graph.model.rdf.ntriples_chunks`), load without holding the GIL."""
     from pyoxigraph import DefaultGraph, Quad
 
     store = Store()
-    store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in triples)
+    if ntriples is not None:
+        for chunk in ntriples:
+            store.load(chunk, format=RdfFormat.N_TRIPLES, lenient=True)
+    else:
+        store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in triples)
     return validate_store(store, folder=folder)
 
 

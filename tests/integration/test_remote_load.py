@@ -107,9 +107,11 @@ def test_a_load_killed_half_way_leaves_the_previous_release(server_env: tuple[st
     store = open_store(url)
     load_paths(store, [releases_dir / "hgnc_entries_2024-07-23.tsv"])
     before = (current_releases(store)["hgnc"].graph, _genes(store))
-    # kill the newer release's load once it has started writing to the server
+    # kill the newer release's load once it has started writing to the server; small uploads (many requests)
+    # keep it writing for a while after its graph appears, so the kill lands before the metadata
     child = subprocess.Popen([*CLI, "load", "--store", url, "--report", str(tmp_path / "r.tsv"),
-                              str(releases_dir / "hgnc_entries_2025-01-01.tsv")], env=env,
+                              str(releases_dir / "hgnc_entries_2025-01-01.tsv")],
+                             env={**env, remote_mod.ENV_UPLOAD_CHUNK: "500"},
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and child.poll() is None:

@@ -8,7 +8,15 @@ import time
 import pytest
 
 from clingen_graph.store import StoreError, UnknownStoreError, open_store
-from clingen_graph.store.remote import ENV_ENDPOINTS, ENV_PASSWORD, ENV_USER, RemoteStore, Retry, endpoints_for
+from clingen_graph.store.remote import (
+    ENV_ENDPOINTS,
+    ENV_PASSWORD,
+    ENV_UPLOAD_CHUNK,
+    ENV_USER,
+    RemoteStore,
+    Retry,
+    endpoints_for,
+)
 
 
 def test_fuseki_layout_is_the_default_one() -> None:
@@ -87,6 +95,27 @@ def test_sparql_layout_with_explicit_endpoints_on_a_real_server(oxigraph_server)
     assert bool(store.query('ASK { <urn:a> <urn:p> "x" }', default_graphs=[graph]))
     store.drop_graph(graph)
     assert graph not in store.graphs()
+
+
+def test_uploads_cut_by_the_configured_chunk_size(oxigraph_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyoxigraph import Literal, NamedNode
+
+    store = open_store(f"oxigraph+{oxigraph_server.base_url}")
+    graph = "https://w3id.org/clingen-graph/graph/test-chunks/1"
+    rows = [(NamedNode(f"urn:s{i}"), NamedNode("urn:p"), Literal(str(i))) for i in range(25)]
+    monkeypatch.setenv(ENV_UPLOAD_CHUNK, "no")
+    with pytest.raises(StoreError, match=ENV_UPLOAD_CHUNK):
+        store.replace_graph(graph, rows)
+    assert graph not in store.graphs()  # refused before anything was written
+    monkeypatch.setenv(ENV_UPLOAD_CHUNK, "10")
+    requests = []
+    real = store._gsp
+    monkeypatch.setattr(store, "_gsp", lambda method, *a, **k: (requests.append(method), real(method, *a, **k))[1])
+    assert store.replace_graph(graph, rows) == 25
+    assert requests == ["POST", "POST", "POST"]  # a new graph: 10 + 10 + 5 triples
+    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=[graph])
+    assert next(iter(count))["n"].value == "25"
+    store.drop_graph(graph)
 
 
 def test_wrong_credentials_are_refused_with_a_hint(virtuoso_server, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,8 +61,10 @@ class GraphStore(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
-    def replace_graph(self, name: str, triples: Iterable[Triple]) -> int:
-        """Make graph ``name`` hold exactly ``triples``; returns the number written."""
+    def replace_graph(self, name: str, triples: Iterable[Triple], *, ntriples: Sequence[bytes] | None = None) -> int:
+        """Make graph ``name`` hold exactly ``triples``; returns the number written. ``ntriples``: the same
+        triples already serialized (:func:`~clingen_graph.model.rdf.ntriples_chunks`), which a store may
+        load instead of serializing them again."""
         ...
 
     def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:

@@ -70,14 +70,26 @@ ENV_AUTH = "CLINGEN_GRAPH_STORE_AUTH"
 ENV_ENDPOINTS = {"query": "CLINGEN_GRAPH_QUERY_ENDPOINT", "update": "CLINGEN_GRAPH_UPDATE_ENDPOINT",
                  "graph_store": "CLINGEN_GRAPH_GRAPH_STORE_ENDPOINT"}
 SCHEMES = ("fuseki", "oxigraph", "virtuoso", "sparql")
-# triples per upload request / per DELETE DATA: bounded request bodies (servers cap them) and memory
+# triples per upload request / per DELETE DATA: bounded request bodies (servers cap them) and memory; a proxy
+# that caps request bodies lower needs smaller uploads (ENV_UPLOAD_CHUNK)
 CHUNK = 100_000
+ENV_UPLOAD_CHUNK = "CLINGEN_GRAPH_UPLOAD_CHUNK"
 DELETE_CHUNK = 5_000
 TMP_PREFIX = GRAPH_BASE + "tmp/"
 # graphs every Virtuoso database holds (its RDF views, LDP, the endpoint's and WebDAV's own)
 VIRTUOSO_SYSTEM_GRAPHS = r"^(http://www\.openlinksw\.com/schemas/|http://www\.w3\.org/ns/ldp#$|https?://[^/]+/(sparql|DAV/)$)"
 
 T = TypeVar("T")
+
+
+def _upload_chunk() -> int:
+    """Triples per upload request: ``CLINGEN_GRAPH_UPLOAD_CHUNK`` (a positive integer) or :data:`CHUNK`."""
+    value = os.environ.get(ENV_UPLOAD_CHUNK, "").strip()
+    if not value:
+        return CHUNK
+    if not value.isdigit() or int(value) < 1:
+        raise StoreError(f"{ENV_UPLOAD_CHUNK} must be a positive number of triples, not {value!r}")
+    return int(value)
 
 
 class RemoteStoreError(StoreError):
@@ -242,27 +254,30 @@ class RemoteStore:
         _set_text(wrapper, sparql, "INSERT")  # any update form: it makes SPARQLWrapper send ``update=``
         self._send(lambda: _read(wrapper), self.endpoints.update, self.retry.update_timeout)
 
-    def replace_graph(self, name: str, triples: Iterable[TripleTuple]) -> int:
+    def replace_graph(self, name: str, triples: Iterable[TripleTuple], *,
+                      ntriples: Sequence[bytes] | None = None) -> int:
         """Make ``name`` hold exactly ``triples``, never leaving a half-written graph where one was.
 
         A graph that does not exist yet (every new release: its name is new, and it stays invisible until
         its metadata is added) is written in chunks under that name. An existing graph is replaced by one
         Graph Store PUT when the triples fit in one request, else written under a temporary name and moved
-        over it by one ``MOVE`` update (slow on some servers: Oxigraph copies quad by quad)."""
+        over it by one ``MOVE`` update (slow on some servers: Oxigraph copies quad by quad). ``ntriples`` is
+        not used: the requests are cut by this store's own chunk size."""
         self._require_writable()
         self._graph_store_endpoint()  # before anything is written
+        chunk = _upload_chunk()
         rows = triples if isinstance(triples, list) else list(triples)
         if not self._graph_exists(name):
             target = name
-        elif len(rows) <= CHUNK:
+        elif len(rows) <= chunk:
             self._gsp("PUT", name, content=_ntriples(rows), ctype="application/n-triples")
             return len(rows)
         else:
             target = f"{TMP_PREFIX}{uuid.uuid4().hex}"
         flags = {self.endpoints.bulk_param: ""} if self.endpoints.bulk_param and target == name else {}
         try:
-            for start in range(0, len(rows), CHUNK):
-                self._gsp("POST", target, content=_ntriples(rows[start:start + CHUNK]),
+            for start in range(0, len(rows), chunk):
+                self._gsp("POST", target, content=_ntriples(rows[start:start + chunk]),
                           ctype="application/n-triples", flags=flags)
             if target != name:
                 self.update(f"MOVE SILENT GRAPH <{target}> TO GRAPH <{name}>")
