@@ -349,7 +349,7 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
         return summary
 
-    # 2. write the release graph aside (invisible until its metadata exists), validate it where it is,
+    # 2. write the release graph aside (invisible until its metadata exists), validate the same triples,
     #    and quarantine the records that own a violating node
     _remove_orphans(store)
     if progress:
