@@ -247,6 +247,25 @@ def test_gzip_above_a_kilobyte(rows_store):
         assert "content-encoding" not in plain.headers and "Accept-Encoding" in plain.headers["vary"]
 
 
+def test_head_is_get_without_the_body(client):
+    for path, accept in (("/genes/HGNC:1100", "application/ld+json"), ("/genes/HGNC:1100", "text/turtle"),
+                         ("/variants/CA114360", "text/html"), ("/health", "*/*"), ("/", "text/html"),
+                         ("/queries/gene-validity", "application/json")):
+        plain = {"accept": accept, "accept-encoding": "identity"}
+        get, head = client.get(path, headers=plain), client.head(path, headers=plain)
+        assert (head.status_code, head.content) == (200, b""), path
+        for name in ("content-type", "content-length", "etag", "vary"):
+            assert head.headers.get(name) == get.headers.get(name), (path, name)
+        assert int(head.headers["content-length"]) == len(get.content)
+    zipped = client.head("/genes/HGNC:1100?format=ttl", headers={"accept-encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.content == b""
+    missing = client.head("/genes/HGNC:999999")
+    assert missing.status_code == 404 and missing.content == b""
+    etag = client.get("/genes/HGNC:1100").headers["etag"]
+    assert client.head("/genes/HGNC:1100", headers={"if-none-match": etag}).status_code == 304
+    assert client.head("/classify").status_code == 405  # POST only: as its GET would
+
+
 # --- ETag / Last-Modified -------------------------------------------------------------------------------------
 
 def test_entities_carry_validators_and_answer_304(client):

@@ -12,7 +12,7 @@ from .. import __version__
 from ..store import GraphStore
 from . import errors
 from .audit import AuditLog
-from .limits import Edge, RequestLimits
+from .limits import Edge, HeadAsGet, RequestLimits
 from .routes import catalogue, classify, dumps, entities, search, sparql, workbench, writes
 from .settings import Settings
 from .sparql_exec import QueryPool
@@ -25,7 +25,8 @@ DESCRIPTION = (
     "**Limits.** `/sparql` is read-only; `SERVICE` only to allowed hosts; queries stop at a time limit (503), "
     "SELECT answers at a row limit (first rows, flagged `X-Result-Truncated: true`) and a byte limit (413). "
     "Requests over the size limit answer 413; with a rate limit set, a client over it gets 429 and "
-    "`Retry-After`. Entity and /releases answers carry `ETag`/`Last-Modified` (304 on `If-None-Match`).\n\n"
+    "`Retry-After`. Entity and /releases answers carry `ETag`/`Last-Modified` (304 on `If-None-Match`); `HEAD` "
+    "answers every GET route with the GET's headers and no body.\n\n"
     "**Writes** (`PUT`/`DELETE /graphs/{name}`, `POST /releases`) need a bearer token whose sha256 is "
     "configured (`CLINGEN_GRAPH_WRITE_TOKEN_SHA256`); without it they answer 403. Every write is audited.\n\n"
     "Errors are `application/problem+json` (RFC 9457)."
@@ -68,11 +69,13 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(search.router)  # /search, and /static/{name} for the pages' CSS and typeahead
     app.include_router(dumps.router)
 
-    # the last added runs first: CORS and gzip (so that 413/429 answers carry CORS headers too), then limits
+    # the last added runs first: HEAD as GET, CORS and gzip (so that 413/429 answers carry CORS headers too),
+    # then limits
     app.add_middleware(RequestLimits, max_request_bytes=settings.max_request_bytes,
                        rate_per_s=settings.rate_limit_per_s, burst=settings.rate_burst)
     app.add_middleware(Edge, cors_origins=settings.cors_origins, gzip_min_bytes=settings.gzip_min_bytes,
                        expose=EXPOSED)
+    app.add_middleware(HeadAsGet)  # outermost: a HEAD gets the GET's headers, gzip and CORS included
 
     @app.get("/health", tags=["service"], summary="Liveness and the release view in use")
     def health() -> dict:

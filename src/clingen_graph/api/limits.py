@@ -165,3 +165,31 @@ class Edge:
 def _wants_edge(scope: Scope) -> bool:
     return any(name == b"origin" or (name == b"accept-encoding" and b"gzip" in value)
                for name, value in scope["headers"])
+
+
+class HeadAsGet:
+    """``HEAD`` answered as ``GET`` without the body (RFC 9110 §9.3.2): FastAPI routes declare GET only, and
+    monitors, caches and ``curl -I`` ask HEAD. The status and headers are the GET's, ``Content-Length``,
+    ``ETag`` and ``Content-Encoding`` included, so a client can check a representation without fetching it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        done = False
+
+        async def headers_only(message: Message) -> None:
+            nonlocal done
+            if message["type"] == "http.response.start":
+                await send(message)
+            elif message["type"] == "http.response.body" and not done:
+                if not message.get("more_body", False):
+                    done = True
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+            else:
+                await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
