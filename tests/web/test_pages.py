@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -106,6 +107,9 @@ def test_statement_page_shows_the_evidence_tree(client):
     assert "/diseases/MONDO:0009861" in page.links  # phenylketonuria
     assert "/releases" in page.links and "clingen-erepo/" in r.text  # the release it came from
     assert "Phenylketonuria VCEP" in r.text and "approver" in r.text  # contributor and role
+    # the variant and the gene by their names, linked to their pages
+    variant = re.search(r'<dt>Variant</dt><dd><a href="(/variants/[^"]+)">([^<]+)</a>', r.text)
+    assert variant and variant.group(2) == "NM_000277.2(PAH):c.1A>G (p.Met1Val)".replace(">", "&gt;")
 
 
 @pytest.mark.parametrize("kind", ["gene", "disease", "variant", "statement"])
