@@ -17,11 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from . import __version__
-from .ids import CURATED_BASE, GRAPH_BASE, META_GRAPH, graph_iri, mint, slug
+from .ids import CURATED_BASE, GRAPH_BASE, META_GRAPH, compress_iri, graph_iri, mint, slug
 from .ingest import BY_NAME, detect
 from .ingest.base import FileProblem, Problem, Record, SourceSpec, reject
 from .ingest.clingen_dosage import DosageRecord
@@ -136,39 +137,60 @@ def default_graphs(store: GraphStore) -> list[str]:
 
 # --- references ---------------------------------------------------------------------------------------
 
-def load_references(store: GraphStore) -> References:
+def load_references(store: GraphStore, *, cache: dict[str, Any] | None = None) -> References:
+    """What the loaders check rows against: the current MONDO and HPO terms (with their status) and HGNC ids.
+
+    ``cache`` (release graph → what was read from it) spares reading a release again: ``load_paths`` reloads
+    the references after each reference file it loads, and only that file's release is new."""
+    cache = {} if cache is None else cache
     refs = References()
     current = current_releases(store)
     for source, prefix in (("mondo", "MONDO"), ("hpo", "HP")):
         r = current.get(source)
         if r is None:
             continue
-        table: dict[str, TermStatus] = {}
-        replacements: dict[str, list[str]] = {}
-        deprecated: set[str] = set()
-        for row in select_rows(store, internal_query("term-status"), [r.graph]):
-            cid = row["id"].value
-            table.setdefault(cid, TermStatus(False))
-            if row["deprecated"] is not None and row["deprecated"].value == "true":
-                deprecated.add(cid)
-            if row["replacement"] is not None:
-                from .ids import compress_iri
-
-                replacements.setdefault(cid, []).append(compress_iri(row["replacement"].value))
-        for cid in table:
-            table[cid] = TermStatus(cid in deprecated, tuple(sorted(set(replacements.get(cid, [])))))
-        refs.terms[prefix] = table
+        if r.graph not in cache:
+            cache[r.graph] = _term_table(store, r.graph)
+        refs.terms[prefix] = dict(cache[r.graph])
         refs.releases[prefix] = r.label
     hgnc = current.get("hgnc")
     if hgnc is not None:
-        refs.hgnc_ids = set()
-        for row in select_rows(store, internal_query("gene-ids"), [hgnc.graph]):
-            hid = row["id"].value
-            refs.hgnc_ids.add(hid)
-            refs.hgnc_symbols[hid] = row["symbol"].value
-            if row["ncbi"] is not None and row["status"].value == "Approved":
-                refs.ncbi_to_hgnc[row["ncbi"].value.rsplit(":", 1)[-1]] = hid
+        if hgnc.graph not in cache:
+            cache[hgnc.graph] = _gene_ids(store, hgnc.graph)
+        ids, symbols, ncbi = cache[hgnc.graph]
+        refs.hgnc_ids, refs.hgnc_symbols, refs.ncbi_to_hgnc = set(ids), dict(symbols), dict(ncbi)
     return refs
+
+
+def _term_table(store: GraphStore, graph: str) -> dict[str, TermStatus]:
+    """CURIE → status (deprecated, replaced by) of every term of an ontology release."""
+    table: dict[str, TermStatus] = {}
+    replacements: dict[str, list[str]] = {}
+    deprecated: set[str] = set()
+    for row in select_rows(store, internal_query("term-status"), [graph]):
+        cid = row["id"].value
+        table.setdefault(cid, TermStatus(False))
+        if row["deprecated"] is not None and row["deprecated"].value == "true":
+            deprecated.add(cid)
+        if row["replacement"] is not None:
+            replacements.setdefault(cid, []).append(compress_iri(row["replacement"].value))
+    for cid in table:
+        table[cid] = TermStatus(cid in deprecated, tuple(sorted(set(replacements.get(cid, [])))))
+    return table
+
+
+def _gene_ids(store: GraphStore, graph: str) -> tuple[set[str], dict[str, str], dict[str, str]]:
+    """An HGNC release's ids, their approved symbols, and NCBI Gene id → HGNC id of its approved genes."""
+    ids: set[str] = set()
+    symbols: dict[str, str] = {}
+    ncbi: dict[str, str] = {}
+    for row in select_rows(store, internal_query("gene-ids"), [graph]):
+        hid = row["id"].value
+        ids.add(hid)
+        symbols[hid] = row["symbol"].value
+        if row["ncbi"] is not None and row["status"].value == "Approved":
+            ncbi[row["ncbi"].value.rsplit(":", 1)[-1]] = hid
+    return ids, symbols, ncbi
 
 
 # --- building a release -------------------------------------------------------------------------------
@@ -515,7 +537,8 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, strict: bool = False
     """Load files/folders in dependency order; returns one summary per file (plus the ontology)."""
     summaries = [load_ontology(store)]
     archive_superseded(store)  # an ontology version replaced, or a move an interruption left half-done
-    refs = load_references(store)
+    cache: dict[str, Any] = {}
+    refs = load_references(store, cache=cache)
     for path, spec, problem in order_for_load(expand_paths(paths)):
         if problem is not None:
             s = LoadSummary(str(path), message=problem.problem.message, problems=[problem.problem])
@@ -526,7 +549,7 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, strict: bool = False
                       progress=(lambda phase, n, p=path: progress(p, phase, n)) if progress else None)
         summaries.append(s)
         if s.status == "loaded" and spec.role == "reference":
-            refs = load_references(store)
+            refs = load_references(store, cache=cache)
     if hasattr(store, "optimize"):
         store.optimize()
     return summaries
