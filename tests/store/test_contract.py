@@ -310,3 +310,33 @@ def test_remove_from_graph_removes_only_those_triples(store: GraphStore) -> None
     assert _symbols(store, [G1]) == ["BRCA1"]
     assert _count(store, [G1]) == len(BRCA1)
     assert _symbols(store, [G2]) == ["AARS1"]  # the same triples in another graph stay
+
+
+def test_replace_graph_in_chunks_and_from_given_ntriples(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clingen_graph.model import rdf
+
+    everything = [t for ts in GENES.values() for t in ts]
+    monkeypatch.setattr(rdf, "NTRIPLES_CHUNK", 7)  # many chunks, written two at a time by the embedded store
+    assert store.replace_graph(G1, everything) == len(everything)
+    assert _count(store, [G1]) == len(set(everything))
+    assert _symbols(store, [G1]) == sorted(GENES)
+    # the same triples already serialized (what a load hands over, validated meanwhile)
+    chunks = rdf.ntriples_chunks(BRCA1, size=5)
+    assert chunks is not None and len(chunks) > 1
+    assert store.replace_graph(G2, BRCA1, ntriples=chunks) == len(BRCA1)
+    assert _symbols(store, [G2]) == ["BRCA1"] and _count(store, [G2]) == len(set(BRCA1))
+
+
+def test_blank_nodes_are_written_as_themselves(store: GraphStore) -> None:
+    from pyoxigraph import BlankNode, Literal
+
+    from clingen_graph.model import rdf
+
+    node = BlankNode()
+    triples = [(NamedNode("https://example.org/a"), NamedNode("https://example.org/p"), node),
+               (node, NamedNode("https://example.org/q"), Literal("x"))]
+    assert rdf.ntriples_chunks(triples) is None  # a parser would rename the node: no text for these terms
+    store.replace_graph(G1, triples)
+    rows = list(store.query("SELECT ?v WHERE { <https://example.org/a> <https://example.org/p> ?b . ?b ?q ?v }",
+                            default_graphs=[G1]))
+    assert [r["v"].value for r in rows] == ["x"]  # the two triples still meet at one node

@@ -13,12 +13,13 @@ Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]
 NTRIPLES_CHUNK = 250_000  # triples per N-Triples chunk (~50 MB): a store may write chunks side by side
 
 
-def ntriples_chunks(triples: Sequence[Triple], size: int = NTRIPLES_CHUNK) -> list[bytes] | None:
-    """The triples as N-Triples, in chunks of ``size`` triples, for a store and a validator to load without
-    the GIL; ``None`` when a blank node is among them (a parser renames blank nodes, so the text would not
-    stand for these very terms)."""
+def ntriples_chunks(triples: Sequence[Triple], size: int | None = None) -> list[bytes] | None:
+    """The triples as N-Triples, in chunks of ``size`` triples (default :data:`NTRIPLES_CHUNK`), for a store
+    and a validator to load without the GIL; ``None`` when a blank node is among them (a parser renames blank
+    nodes, so the text would not stand for these very terms)."""
     if any(type(s) is BlankNode or type(o) is BlankNode for s, _, o in triples):
         return None
+    size = size or NTRIPLES_CHUNK
     return [serialize([OxTriple(*t) for t in triples[start:start + size]], format=RdfFormat.N_TRIPLES)
             for start in range(0, len(triples), size)]
 
