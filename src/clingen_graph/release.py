@@ -378,9 +378,9 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
         progress("writing and validating", len(kept))
     # distinct triples: records share nodes (agents, variants, concepts), the count is what the graph holds
     rows = list(dict.fromkeys(t for _, ts in kept for t in ts))
-    # The shapes are checked on an in-memory copy of exactly these triples while the store writes them:
-    # both run mostly outside the GIL, and the staged graph holds nothing else, so the report is the same.
-    # Serialized once for both, so they load it without the GIL.
+    # The shapes are checked on an in-memory copy of exactly these triples while the store writes them (the
+    # staged graph holds nothing else, so the report is the same). Both load the one N-Triples serialization,
+    # which they read without the GIL.
     ntriples = ntriples_chunks(rows)
     with ThreadPoolExecutor(1, thread_name_prefix="validate") as pool:
         checking = pool.submit(validate_triples, rows, ntriples=ntriples)

@@ -294,11 +294,10 @@ def _violators(run: Run, shapes: dict[str, _Shape], shape: _Shape, focus: str,
             child_bad = set(targeted(node_iri))
             child_focus += f" FILTER NOT EXISTS {{ ?this <{RDF_TYPE}> <{cls}> }}"
             # usually every value has the class: one probe instead of the child's checks over no focus node
-            if not list(run(f"SELECT ?this WHERE {{ {child_focus} }} LIMIT 1")):
-                child_focus = ""
+            untyped = bool(list(run(f"SELECT ?this WHERE {{ {child_focus} }} LIMIT 1")))
         else:
-            child_bad = set()
-        if child_focus:
+            child_bad, untyped = set(), True
+        if untyped:
             child_bad |= _violators(run, shapes, child, child_focus, None, depth + 1, targeted)
         for value in sorted(child_bad):
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this <{path}> <{value}> }}"

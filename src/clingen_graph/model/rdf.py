@@ -20,8 +20,12 @@ def ntriples_chunks(triples: Sequence[Triple], size: int | None = None) -> list[
     if any(type(s) is BlankNode or type(o) is BlankNode for s, _, o in triples):
         return None
     size = size or NTRIPLES_CHUNK
-    return [serialize([OxTriple(*t) for t in triples[start:start + size]], format=RdfFormat.N_TRIPLES)
-            for start in range(0, len(triples), size)]
+    return [to_ntriples(triples[start:start + size]) for start in range(0, len(triples), size)]
+
+
+def to_ntriples(triples: Sequence[Triple]) -> bytes:
+    """The triples as one N-Triples document."""
+    return serialize([OxTriple(*t) for t in triples], format=RdfFormat.N_TRIPLES)
 
 
 def iri(value: str) -> NamedNode:

@@ -53,7 +53,7 @@ class DatasetView:
 
     def invalidate(self) -> None:
         self._all = None
-        self._named: frozenset[str] | None = None
+        self._named = None
 
     def named(self) -> frozenset[str]:
         """The store's named graphs (cached like the union check)."""

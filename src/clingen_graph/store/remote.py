@@ -61,6 +61,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from ..ids import GRAPH_BASE
 from ..model.rdf import Triple as TripleTuple
+from ..model.rdf import to_ntriples
 from .base import MaterialisedSolutions, QueryResult, QueryTimeout, StoreError
 
 ENV_USER = "CLINGEN_GRAPH_STORE_USER"
@@ -270,14 +271,14 @@ class RemoteStore:
         if not self._graph_exists(name):
             target = name
         elif len(rows) <= chunk:
-            self._gsp("PUT", name, content=_ntriples(rows), ctype="application/n-triples")
+            self._gsp("PUT", name, content=to_ntriples(rows), ctype="application/n-triples")
             return len(rows)
         else:
             target = f"{TMP_PREFIX}{uuid.uuid4().hex}"
         flags = {self.endpoints.bulk_param: ""} if self.endpoints.bulk_param and target == name else {}
         try:
             for start in range(0, len(rows), chunk):
-                self._gsp("POST", target, content=_ntriples(rows[start:start + chunk]),
+                self._gsp("POST", target, content=to_ntriples(rows[start:start + chunk]),
                           ctype="application/n-triples", flags=flags)
             if target != name:
                 self.update(f"MOVE SILENT GRAPH <{target}> TO GRAPH <{name}>")
@@ -299,13 +300,13 @@ class RemoteStore:
         self._require_writable()
         rows = list(triples)
         if rows:
-            self._gsp("POST", name, content=_ntriples(rows), ctype="application/n-triples")
+            self._gsp("POST", name, content=to_ntriples(rows), ctype="application/n-triples")
 
     def remove_from_graph(self, name: str, triples: Iterable[TripleTuple]) -> None:
         self._require_writable()
         rows = list(triples)
         for start in range(0, len(rows), DELETE_CHUNK):
-            body = _ntriples(rows[start:start + DELETE_CHUNK]).decode()
+            body = to_ntriples(rows[start:start + DELETE_CHUNK]).decode()
             self.update(f"DELETE DATA {{ GRAPH <{name}> {{\n{body}}} }}")
 
     def drop_graph(self, name: str) -> None:
@@ -508,10 +509,6 @@ def _read(wrapper: SPARQLWrapper) -> tuple[bytes, str]:
     finally:
         result.response.close()
     return body, ctype.split(";")[0].strip().lower()
-
-
-def _ntriples(rows: Sequence[TripleTuple]) -> bytes:
-    return serialize([Triple(s, p, o) for s, p, o in rows], format=RdfFormat.N_TRIPLES)
 
 
 def _message(exc: Exception) -> str:
