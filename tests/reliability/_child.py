@@ -2,7 +2,9 @@
 
 ``python _child.py load STORE_URL REPORT FILE...``: import the loader, print ``ready``, wait for ``go`` on stdin,
 then run ``clingen-graph load --store STORE_URL --report REPORT FILE...`` in this process (its exit code is the
-command's).
+command's). ``load-staged`` is the same load, except that once the release graph is written and validated, just
+before its metadata would make it visible, it prints ``staged`` and stops there (sleeps), for a kill at that
+exact point. The store is the real one; only the moment is held.
 
 ``python _child.py read STORE_URL MODE``: print ``ready``, wait for ``go``, then read the store in a loop until
 ``stop`` arrives on stdin, and print one JSON line per distinct observation with how often it was seen. MODE
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import select
 import sys
+import time
 from collections import Counter
 from typing import Any
 
@@ -29,10 +32,19 @@ def _wait_for_go() -> None:
         raise SystemExit(2)
 
 
-def load(url: str, report: str, files: list[str]) -> None:
-    import clingen_graph.release  # noqa: F401  (the heavy imports happen before "ready")
+def load(url: str, report: str, files: list[str], *, hold_before_metadata: bool = False) -> None:
+    import clingen_graph.release  # (the heavy imports happen before "ready")
     from clingen_graph.cli import app
 
+    if hold_before_metadata:
+        metadata = clingen_graph.release._metadata
+
+        def staged(*args: Any, **kwargs: Any) -> Any:
+            print("staged", flush=True)
+            time.sleep(600)
+            return metadata(*args, **kwargs)
+
+        clingen_graph.release._metadata = staged  # type: ignore[assignment]
     _wait_for_go()
     app(["load", "--store", url, "--report", report, *files])
 
@@ -81,8 +93,8 @@ def read(url: str, mode: str) -> None:
 
 if __name__ == "__main__":
     command, url, *rest = sys.argv[1:]
-    if command == "load":
-        load(url, rest[0], rest[1:])
+    if command in ("load", "load-staged"):
+        load(url, rest[0], rest[1:], hold_before_metadata=command == "load-staged")
     elif command == "read":
         read(url, rest[0])
     else:

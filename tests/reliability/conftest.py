@@ -94,7 +94,8 @@ class Child:
                                      stdout=subprocess.PIPE, stderr=self._err)
         self.started = 0.0
 
-    def _readline(self, timeout: float) -> str:
+    def read_line(self, timeout: float) -> str:
+        """The child's next line on stdout ('' if none came within ``timeout`` seconds)."""
         assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         return self.proc.stdout.readline().decode().strip() if ready else ""
@@ -102,7 +103,7 @@ class Child:
     def go(self) -> None:
         """Wait until the child is ready (its imports done), then start it."""
         assert self.proc.stdin is not None
-        line = self._readline(60)
+        line = self.read_line(60)
         if line != "ready":
             self.proc.kill()
             raise AssertionError(f"child did not start ({line!r}): {self.log.read_text(errors='replace')}")
