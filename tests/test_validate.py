@@ -98,6 +98,26 @@ def test_validate_one_named_graph() -> None:
     assert validate_store(store).conforms  # the default graph is empty
 
 
+def test_validate_only_some_focus_nodes(real_slice: Store) -> None:
+    """What a batched load checks at its end: the same violations as the whole validation, for those nodes
+    (and what they nest), in chunks."""
+    from clingen_graph.store import open_store
+    from clingen_graph.validate import validate_graph
+
+    graph = "https://example.org/slice"
+    store = open_store("memory:")
+    store.replace_graph(graph, [(q.subject, q.predicate, q.object) for q in real_slice])
+    whole = validate_graph(store, graph)
+    statements = [q.subject.value for q in real_slice.quads_for_pattern(None, TYPE, CGV.Statement)]
+    bad = sorted(whole.focus_nodes())
+    some = set(bad[:2]) | set(statements[:40])
+    part = validate_graph(store, graph, focus=some, chunk=7)
+    assert not part.conforms
+    assert {v.key for v in part.violations} == {v.key for v in whole.violations if v.focus in some}
+    assert validate_graph(store, graph, focus=set(statements) - set(bad), chunk=100).conforms
+    assert validate_graph(store, graph, focus=set()).conforms
+
+
 SHAPE_PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix cgv: <https://w3id.org/clingen-graph/vocab#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

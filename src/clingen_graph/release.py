@@ -8,11 +8,13 @@ file whose sha256 is already a release of its source is a no-op.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,13 +38,15 @@ from .ingest.sssom import MappingRecord
 from .model import dosage, gene_validity, genes, mappings, ontology_terms, variants
 from .model.rdf import Triple, boolean, date_or_datetime, integer, iri, ntriples_chunks, text
 from .model.references import References, TermStatus
-from .query import internal_query, select_rows
+from .query import bind_values, construct_triples, internal_query, select_rows
 from .resources import ontology_dir
 from .store.base import GraphStore
 from .terms import CGV, DCTERMS, PROV, RDFS, TYPE, VOID
-from .validate import ValidationReport, validate_triples
+from .validate import ValidationReport, Violation, validate_graph, validate_triples
 
 ONTOLOGY_SOURCE = "clingen-graph-ontology"
+LOAD_BATCH_ENV = "CLINGEN_GRAPH_LOAD_BATCH"
+LOAD_BATCH = 1_000_000  # triples built before a load writes them (ERepo, the largest bundled file: 726k)
 Progress = Callable[[str, int], None]
 
 
@@ -330,8 +334,11 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
         summary.release = f"{summary.release}-{sha[:8]}"
     summary.graph = graph_iri(summary.source, summary.release)
 
-    # 1. parse and build, one record at a time; every row ends loaded or reported
+    # 1. parse and build, one record at a time; every row ends loaded or reported. A file whose triples do not
+    #    fit in one batch is staged batch by batch (each validated and written while the next is built)
     kept: list[tuple[Record, list[Triple]]] = []
+    built, limit = 0, load_batch()
+    staging: _Staging | None = None
     try:
         for item in spec.parse(path):
             if isinstance(item, Problem):
@@ -346,14 +353,34 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
             if any(p.level == "reject" for p in problems):
                 summary.rows_rejected += 1
                 continue
-            kept.append((item, triples))
+            # where it came from is all a quarantine needs of a record: not the parsed record (a ClinVar VCV
+            # record with its SCVs weighs more than its triples)
+            kept.append((Record(item.file, item.line), triples))
+            built += len(triples)
+            if built >= limit:
+                if staging is None:
+                    _remove_orphans(store)
+                    staging = _Staging(store, summary.graph, summary.source)
+                staging.submit(kept)
+                kept, built = [], 0
+                if progress:
+                    progress("written", staging.records)
             if progress and summary.rows_read % 5000 == 0:
                 progress("parsed", summary.rows_read)
+        if staging is not None and kept:
+            staging.submit(kept)
+            kept = []
+        if staging is not None:
+            staging.finish()
     except FileProblem as exc:
         summary.problems.append(exc.problem)
         summary.message = exc.problem.message
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
+        _abandon(staging)
         return summary  # the file cannot be read to its end: never write a partial release (DESIGN §4)
+    except BaseException:
+        _abandon(staging, drop=False)  # the staged graph stays an orphan, which the next load removes
+        raise
     cut = _cut_mid_row(path, summary.problems)
     if cut is not None:
         summary.problems.append(cut)
@@ -361,9 +388,13 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
     if truncated is not None:
         summary.message = f"{truncated.message}; release not loaded"
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
+        _abandon(staging)
         return summary
     if progress:
         progress("parsed", summary.rows_read)
+    if staging is not None:
+        return _finish_staged(store, staging, summary, spec, info, path, refs, sha, started, started_clock,
+                              strict=strict, progress=progress)
     if not kept:
         summary.message = summary.message or "no row could be loaded"
         summary.problems.append(reject(path, 1, "no-rows", f"{summary.message}: {summary.rows_read} row(s) read, "
@@ -390,12 +421,7 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
     summary.conforms = report.conforms
     if not report.conforms:
         if strict:
-            store.drop_graph(summary.graph)
-            summary.status = "refused"
-            summary.message = f"{len(report.violations)} SHACL violation(s) and --strict: release refused"
-            summary.problems += _violation_problems(report, kept, summary.source)
-            summary.graph = ""
-            return summary
+            return _refuse(store, summary, report, _violation_problems(report, kept, summary.source))
         quarantined = _quarantine(report, kept)
         summary.problems += _violation_problems(report, [kept[i] for i in sorted(quarantined)], summary.source)
         summary.rows_quarantined = len(quarantined)
@@ -410,14 +436,25 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
 
     # 3. release-level summaries computed from the kept records (conflict tallies per gene, with the symbols
     #    of the current HGNC release; gene-validity classifications per contributing expert panel)
-    tallies = variants.conflict_tallies(summary.graph, (t for _, ts in kept for t in ts), refs.hgnc_symbols)
-    tallies += gene_validity.classification_tallies(summary.graph, (t for _, ts in kept for t in ts))
+    summary.rows_loaded = len(kept)
+    tallies = _tallies(summary.graph, (t for _, ts in kept for t in ts), (t for _, ts in kept for t in ts), refs)
+    return _publish(store, summary, spec, info, path, sha, started, started_clock, tallies)
+
+
+def _tallies(graph: str, conflict_facts: Iterable[Triple], validity_facts: Iterable[Triple],
+             refs: References) -> list[Triple]:
+    """Conflict tallies per gene (with the symbols of the current HGNC release) and gene-validity
+    classifications per contributing expert panel, from the triples each reads."""
+    return (variants.conflict_tallies(graph, conflict_facts, refs.hgnc_symbols)
+            + gene_validity.classification_tallies(graph, validity_facts))
+
+
+def _publish(store: GraphStore, summary: LoadSummary, spec: SourceSpec, info: Any, path: Path, sha: str,
+             started: str, started_clock: float, tallies: list[Triple]) -> LoadSummary:
+    """Add the tallies, then make the release visible: its metadata goes in, in one transaction."""
     if tallies:
         store.add_to_graph(summary.graph, tallies)
         summary.triples += len(tallies)
-
-    # 4. make the release visible: its metadata goes in, in one transaction
-    summary.rows_loaded = len(kept)
     summary.warnings = sum(p.level == "warning" for p in summary.problems)
     meta = _metadata(summary, spec.title, spec.homepage, spec.license, info.issued, sha, path, started)
     store.add_to_graph(META_GRAPH, meta)
@@ -425,6 +462,177 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
     archive_superseded(store)  # the release this one replaced (if any) leaves the live view
     summary.seconds = time.perf_counter() - started_clock
     return summary
+
+
+def _refuse(store: GraphStore, summary: LoadSummary, report: ValidationReport,
+            problems: list[Problem]) -> LoadSummary:
+    store.drop_graph(summary.graph)
+    summary.status = "refused"
+    summary.message = f"{len(report.violations)} SHACL violation(s) and --strict: release refused"
+    summary.problems += problems
+    summary.graph = ""
+    summary.warnings = sum(p.level == "warning" for p in summary.problems)
+    return summary
+
+
+# --- files too large for one batch -----------------------------------------------------------------------
+
+def load_batch() -> int:
+    """Triples a load builds before it writes them (``$CLINGEN_GRAPH_LOAD_BATCH``, default
+    :data:`LOAD_BATCH`): a file with more is staged batch by batch, so memory stays bounded whatever its size."""
+    raw = os.environ.get(LOAD_BATCH_ENV, "").strip()
+    if not raw:
+        return LOAD_BATCH
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{LOAD_BATCH_ENV}={raw!r}: give a positive number of triples (default {LOAD_BATCH:,})")
+    return value
+
+
+class _Staging:
+    """A release written batch by batch into its (still invisible) graph. Each batch is validated on its own
+    in memory, its violating records are quarantined, and the rest is appended, by one worker thread while
+    the load builds the next batch; at most two batches are held at once."""
+
+    def __init__(self, store: GraphStore, graph: str, source: str) -> None:
+        self.store, self.graph, self.source = store, graph, source
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="stage")
+        self.pending: Future[None] | None = None
+        self.batches = 0
+        self.records = 0  # records handed over
+        self.loaded = 0  # records written
+        self.quarantined: set[int] = set()  # their lines
+        self.violations: list[Violation] = []  # what the batches' own checks found (severity Violation)
+        self.shared: set[str] = set()  # subjects that records of more than one batch describe
+        self.problems: list[Problem] = []
+
+    def submit(self, batch: list[tuple[Record, list[Triple]]]) -> None:
+        self._wait()  # one batch in flight: the load holds at most this one and the one it builds
+        self.pending = self.pool.submit(self._write, batch, self.batches == 0)
+        self.batches += 1
+        self.records += len(batch)
+
+    def finish(self) -> None:
+        self._wait()
+        self.pool.shutdown()
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def _write(self, batch: list[tuple[Record, list[Triple]]], first: bool) -> None:
+        rows = list(dict.fromkeys(t for _, ts in batch for t in ts))
+        ntriples = ntriples_chunks(rows)
+        report = validate_triples(rows, ntriples=ntriples)
+        if not report.conforms:
+            self.violations += [v for v in report.violations if v.severity == "Violation"]
+            quarantined = _quarantine(report, batch)
+            self.problems += _violation_problems(report, [batch[i] for i in sorted(quarantined)], self.source)
+            self.quarantined |= {batch[i][0].line for i in quarantined}
+            rows = list(dict.fromkeys(t for i, (_, ts) in enumerate(batch) if i not in quarantined for t in ts))
+            ntriples = ntriples_chunks(rows)
+            self.loaded -= len(quarantined)
+        self.loaded += len(batch)
+        if first:
+            self.store.replace_graph(self.graph, rows, ntriples=ntriples)
+            return
+        # what earlier batches also described: only there can the whole graph break a shape the batches kept
+        self.shared |= _present(self.store, self.graph, {s.value for s, _, _ in rows if isinstance(s, NamedNode)})
+        self.store.append_to_graph(self.graph, rows, ntriples=ntriples)
+        del rows, ntriples, report
+        _return_free_memory()
+
+
+def _return_free_memory() -> None:
+    """Hand memory freed by a batch back to the system (glibc keeps it in per-thread arenas otherwise, and a
+    load's resident size would creep up batch after batch). A no-op where there is no glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _abandon(staging: _Staging | None, *, drop: bool = True) -> None:
+    """Stop staging a release that will not be published; its graph goes (or stays an orphan)."""
+    if staging is None:
+        return
+    staging.pool.shutdown(wait=True, cancel_futures=True)
+    if drop:
+        staging.store.drop_graph(staging.graph)
+
+
+def _finish_staged(store: GraphStore, staging: _Staging, summary: LoadSummary, spec: SourceSpec, info: Any,
+                   path: Path, refs: References, sha: str, started: str, started_clock: float, *, strict: bool,
+                   progress: Progress | None) -> LoadSummary:
+    """The end of a batched load: the shapes once more, in the staged graph, for the nodes that records of
+    more than one batch describe (only whole there), quarantine of what that adds, size, tallies, metadata."""
+    summary.problems += staging.problems
+    if strict and staging.violations:
+        staging.store.drop_graph(summary.graph)
+        summary.status, summary.graph = "refused", ""
+        summary.message = f"{len(staging.violations)} SHACL violation(s) and --strict: release refused"
+        summary.warnings = sum(p.level == "warning" for p in summary.problems)
+        return summary
+    if progress:
+        progress("validating nodes shared by batches", len(staging.shared))
+    report = validate_graph(store, summary.graph, focus=staging.shared)
+    # A node found violating in a batch that records of other batches also describe (an agent, a variant)
+    # is still in the graph: its other records are quarantined too, as a single-batch load would do.
+    kept_bad = _present(store, summary.graph, {v.focus for v in staging.violations})
+    violations = report.violations + [v for v in staging.violations if v.focus in kept_bad]
+    across: list[tuple[Record, list[Triple]]] = []
+    if any(v.severity == "Violation" for v in violations):
+        combined = ValidationReport(False, violations, report.engine)
+        across, dropped = _owners(spec, path, refs, combined.focus_nodes(), staging.quarantined)
+        if strict:
+            return _refuse(store, summary, combined, _violation_problems(combined, across, summary.source))
+        summary.problems += _violation_problems(combined, across, summary.source)
+        store.remove_from_graph(summary.graph, dropped)
+    summary.conforms = not staging.violations and report.conforms
+    summary.rows_quarantined = len(staging.quarantined) + len(across)
+    summary.rows_rejected += summary.rows_quarantined
+    summary.rows_loaded = staging.loaded - len(across)
+    summary.triples = int(select_rows(store, internal_query("graph-size"), [summary.graph])[0]["n"].value)  # type: ignore[union-attr]
+    tallies = _tallies(summary.graph, construct_triples(store, internal_query("conflict-facts"), [summary.graph]),
+                       construct_triples(store, internal_query("validity-facts"), [summary.graph]), refs)
+    return _publish(store, summary, spec, info, path, sha, started, started_clock, tallies)
+
+
+def _present(store: GraphStore, graph: str, nodes: set[str]) -> set[str]:
+    """Which of these IRIs are subjects in the graph."""
+    out: set[str] = set()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), 2000):
+        values = " ".join(f"<{n}>" for n in ordered[start:start + 2000])
+        rows = select_rows(store, bind_values(internal_query("present-subjects"), [f"VALUES ?s {{ {values} }}"]),
+                           [graph])
+        out |= {row["s"].value for row in rows}  # type: ignore[union-attr]
+    return out
+
+
+def _owners(spec: SourceSpec, path: Path, refs: References, bad: set[str],
+            skip: set[int]) -> tuple[list[tuple[Record, list[Triple]]], set[Triple]]:
+    """The records (not yet quarantined) that own a node violating a shape across batches, and the triples
+    only they wrote: two more passes over the file, taken only when such a violation exists."""
+    def records() -> Iterator[tuple[Record, list[Triple]]]:
+        for item in spec.parse(path):
+            if isinstance(item, Problem) or item.line in skip:
+                continue
+            triples, problems = build(item, refs)
+            if not any(p.level == "reject" for p in problems):
+                yield item, triples
+
+    owners = [(rec, ts) for rec, ts in records() if any(s.value in bad for s, _, _ in ts)]
+    lines = {rec.line for rec, _ in owners}
+    dropped = {t for _, ts in owners for t in ts}
+    for rec, ts in records():
+        if rec.line not in lines:
+            dropped.difference_update(ts)
+    return owners, dropped
 
 
 def _cut_mid_row(path: Path, problems: list[Problem]) -> Problem | None:

@@ -327,6 +327,25 @@ def test_replace_graph_in_chunks_and_from_given_ntriples(store: GraphStore, monk
     assert _symbols(store, [G2]) == ["BRCA1"] and _count(store, [G2]) == len(set(BRCA1))
 
 
+def test_append_to_graph_adds_batches_in_chunks(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clingen_graph.model import rdf
+
+    monkeypatch.setattr(rdf, "NTRIPLES_CHUNK", 7)
+    monkeypatch.setenv("CLINGEN_GRAPH_UPLOAD_CHUNK", "7")  # several requests per batch on a server
+    symbols = sorted(GENES)
+    first, *rest = symbols
+    store.replace_graph(G1, GENES[first])
+    for symbol in rest:  # a release staged batch by batch; a triple written twice is held once
+        store.append_to_graph(G1, GENES[symbol] + GENES[first][:2])
+    everything = {t for ts in GENES.values() for t in ts}
+    assert _count(store, [G1]) == len(everything)
+    assert _symbols(store, [G1]) == symbols
+    chunks = rdf.ntriples_chunks(BRCA1, size=5)
+    store.append_to_graph(G2, BRCA1, ntriples=chunks)  # a new graph, from given N-Triples
+    assert _symbols(store, [G2]) == ["BRCA1"] and _count(store, [G2]) == len(set(BRCA1))
+    assert _symbols(store, [G1]) == symbols  # the other graph is untouched
+
+
 def test_blank_nodes_are_written_as_themselves(store: GraphStore) -> None:
     from pyoxigraph import BlankNode, Literal
 

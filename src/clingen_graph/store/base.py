@@ -71,6 +71,12 @@ class GraphStore(Protocol):
         """Add triples to a graph in one transaction (all or nothing)."""
         ...
 
+    def append_to_graph(self, name: str, triples: Iterable[Triple], *,
+                        ntriples: Sequence[bytes] | None = None) -> None:
+        """Add triples to a graph that no reader sees yet (a release staged batch by batch), the fast way: not
+        necessarily in one transaction. ``ntriples`` as for :meth:`replace_graph`."""
+        ...
+
     def remove_from_graph(self, name: str, triples: Iterable[Triple]) -> None:
         """Remove these triples from a graph (absent ones are ignored)."""
         ...

@@ -30,7 +30,7 @@ from .base import MaterialisedSolutions, QueryResult, QueryTimeout, StoreError, 
 ARCHIVE_DIR = "archive"  # superseded releases, a pyoxigraph store inside the store's directory
 READERS_DIR = "readers"  # one marker file per open read-only handle (pid-serial), see active_readers()
 _serial = itertools.count()
-BULK_WRITERS = 2  # bulk_load calls run at once by replace_graph
+BULK_WRITERS = 2  # bulk_load calls run at once by replace_graph and append_to_graph
 # A read-only open reads the file list, then replays the write-ahead log: one that read the list before a bulk
 # load's files went in, and the log after the next transaction (a release's metadata), would see that without
 # the graph. With readers open, the writer lets this long pass after a bulk load before it writes on.
@@ -149,12 +149,29 @@ class OxigraphStore:
         # Read the triples before touching the graph: an iterable that fails half-way must leave the old
         # content in place, not an emptied graph.
         rows = triples if isinstance(triples, list) else list(triples)
-        # N-Triples for bulk_load: the loader then runs without the GIL (bulk_extend takes each quad from
-        # Python), so a validation can run beside it
-        chunks = ntriples if ntriples is not None else ntriples_chunks(rows)
         if self._store.contains_named_graph(g):
             # remove_graph costs seconds on a large store even for a missing graph: only when it exists
             self._store.remove_graph(g)
+        self._bulk_write(name, rows, ntriples)
+        archive = self._archive_store()
+        if archive is not None and archive.contains_named_graph(g):  # live again: one copy only
+            archive.remove_graph(g)
+            self._archive_view.invalidate()  # type: ignore[union-attr]
+        return len(rows)
+
+    def append_to_graph(self, name: str, triples: Iterable[Triple], *,
+                        ntriples: Sequence[bytes] | None = None) -> None:
+        """Bulk-add triples to a graph no reader sees yet (a release being staged batch by batch): fast, and
+        not one transaction (an interrupted append leaves part of the batch; the staged graph is an orphan)."""
+        self._require_writable()
+        self._view.invalidate()
+        self._bulk_write(name, triples if isinstance(triples, list) else list(triples), ntriples)
+
+    def _bulk_write(self, name: str, rows: list[Triple], ntriples: Sequence[bytes] | None) -> None:
+        g = NamedNode(name)
+        # N-Triples for bulk_load: the loader then runs without the GIL (bulk_extend takes each quad from
+        # Python), so a validation can run beside it
+        chunks = ntriples if ntriples is not None else ntriples_chunks(rows)
         try:
             if chunks is None:  # blank nodes: write the terms themselves
                 self._store.bulk_extend(Quad(s, p, o, g) for s, p, o in rows)
@@ -171,13 +188,8 @@ class OxigraphStore:
             raise StoreError(f"writing graph {name} failed: {exc}") from exc
         finally:
             self._view.invalidate()  # also after: a read during the write may have cached the old list
-        if self.active_readers():
+        if self.active_readers():  # see READER_SETTLE_SECONDS
             time.sleep(READER_SETTLE_SECONDS)
-        archive = self._archive_store()
-        if archive is not None and archive.contains_named_graph(g):  # live again: one copy only
-            archive.remove_graph(g)
-            self._archive_view.invalidate()  # type: ignore[union-attr]
-        return len(rows)
 
     def add_to_graph(self, name: str, triples: Iterable[Triple]) -> None:
         self._require_writable()

@@ -275,11 +275,8 @@ class RemoteStore:
             return len(rows)
         else:
             target = f"{TMP_PREFIX}{uuid.uuid4().hex}"
-        flags = {self.endpoints.bulk_param: ""} if self.endpoints.bulk_param and target == name else {}
         try:
-            for start in range(0, len(rows), chunk):
-                self._gsp("POST", target, content=to_ntriples(rows[start:start + chunk]),
-                          ctype="application/n-triples", flags=flags)
+            self._post_chunks(target, rows, bulk=target == name)
             if target != name:
                 self.update(f"MOVE SILENT GRAPH <{target}> TO GRAPH <{name}>")
         except BaseException:
@@ -289,6 +286,22 @@ class RemoteStore:
                 pass  # a release graph without metadata is an orphan: the next load drops it
             raise
         return len(rows)
+
+    def append_to_graph(self, name: str, triples: Iterable[TripleTuple], *,
+                        ntriples: Sequence[bytes] | None = None) -> None:
+        """Add triples to a graph no reader sees yet (a release staged batch by batch), in requests of this
+        store's chunk size: not one transaction (an interrupted append leaves part of the batch; the staged
+        graph is an orphan that the next load drops)."""
+        self._require_writable()
+        self._graph_store_endpoint()
+        self._post_chunks(name, triples if isinstance(triples, list) else list(triples), bulk=True)
+
+    def _post_chunks(self, target: str, rows: list[TripleTuple], *, bulk: bool) -> None:
+        chunk = _upload_chunk()
+        flags = {self.endpoints.bulk_param: ""} if self.endpoints.bulk_param and bulk else {}
+        for start in range(0, len(rows), chunk):
+            self._gsp("POST", target, content=to_ntriples(rows[start:start + chunk]),
+                      ctype="application/n-triples", flags=flags)
 
     def _graph_exists(self, name: str) -> bool:
         body, _ = self._send(lambda: _read(self._ask(f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")),
