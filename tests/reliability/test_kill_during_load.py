@@ -13,6 +13,9 @@ compaction, the generation file). After each kill:
 - the only graph without metadata is the new release's graph (an orphan of the killed run);
 - the same command run again ends with the new release current and complete, and no orphan left.
 
+The same again with the release staged in small batches (``CLINGEN_GRAPH_LOAD_BATCH``): kills then also land
+between batches, with part of the new graph written.
+
 The load is fast, so the moment between the staged graph and its metadata is short and a random kill may miss
 it. One more trial kills the load exactly there (the child stops before writing the metadata and says so): the
 new graph is complete on disk, the previous release must still be the current one, and the rerun must clean up.
@@ -31,7 +34,7 @@ from typer.testing import CliRunner
 
 from clingen_graph.api.state import GENERATION_FILE
 from clingen_graph.cli import app
-from clingen_graph.release import current_releases, load_paths
+from clingen_graph.release import LOAD_BATCH_ENV, current_releases, load_paths
 from clingen_graph.store import open_store
 
 from .conftest import HGNC_OLD, Child, assert_releases_complete, newer_hgnc, orphans, view
@@ -45,7 +48,10 @@ def _load_in_child(store: Path, newer: Path, log: Path, command: str = "load") -
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_points_of_a_load(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [None, 300], ids=["one-batch", "batches"])
+def test_kill_9_at_random_points_of_a_load(batch: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if batch is not None:  # the release staged in batches of 300 triples (about ten), as a full ClinVar release is
+        monkeypatch.setenv(LOAD_BATCH_ENV, str(batch))
     pristine = tmp_path / "pristine" / "store"
     store = open_store(f"oxigraph:{pristine}")
     assert {s.status for s in load_paths(store, [HGNC_OLD])} == {"loaded"}
