@@ -162,6 +162,17 @@ def test_bad_encoding_stops_with_a_problem(tmp_path: Path) -> None:
     assert "UTF-8" in problems[0].message and "VCV000000051" in problems[0].message
 
 
+def test_file_cut_inside_a_character_stops_with_a_problem(tmp_path: Path) -> None:
+    src = build_release(tmp_path / "ok.xml", 3).read_bytes()
+    at = src.index(b"<Name>", src.index(b"VCV000000051")) + 6  # a name in record 2, which gets an "é"
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(src[:at] + "é".encode()[:1])  # the download stops inside that character
+    recs, problems = records(cut)
+    assert [r.accession for r in recs] == ["VCV000000002"]
+    assert len(problems) == 1 and problems[0].code == "truncated"
+    assert "UTF-8" in problems[0].message and "VCV000000051" in problems[0].message
+
+
 def test_submission_without_classification_is_a_warning(tmp_path: Path) -> None:
     path = edit(CLINVAR / "VCV000000002.xml", tmp_path / "VCV000000002.xml",
                 r"(<ReviewStatus>criteria provided, single submitter</ReviewStatus>\s*)"

@@ -23,6 +23,7 @@ record that was cut and the line, which tells the loader not to publish a half-r
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import multiprocessing as mp
@@ -318,7 +319,7 @@ def parse(path: Path) -> Iterator[VcvRecord | Problem]:
     state = _State()
     try:
         with open_binary(path) as fh:
-            yield from _stream(fh, file, release, 0, state, skip=given)
+            yield from _stream(fh, file, release, 0, state, skip=given, utf8=_declares_utf8(head))
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         state.error = (0, f"compressed stream ends early ({exc})", False)
     if state.error:
@@ -327,6 +328,14 @@ def parse(path: Path) -> Iterator[VcvRecord | Problem]:
     elif state.count == 0:
         # a well-formed VCV file without records: nothing to load, but say so
         yield warning(file, 1, "no-records", "the file holds no <VariationArchive> record")
+
+
+def _declares_utf8(head: str) -> bool:
+    """Whether the file is UTF-8 by its XML declaration (or by default: no declaration, no UTF-16 mark)."""
+    m = re.match(r"\ufeff?<\?xml\b[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']", head)
+    if m:
+        return m.group(1).lower() in ("utf-8", "utf8")
+    return not head.startswith("\ufffd\ufffd")  # a UTF-16 byte order mark, read as UTF-8 (head_text)
 
 
 class _State:
@@ -358,11 +367,60 @@ def _items(file: str, va: Any, release: str, base: int) -> list[VcvRecord | Prob
                        etree.tostring(va, encoding="unicode", with_tail=False)[:2000])]
 
 
-def _stream(fh: Any, file: str, release: str, offset: int, state: _State, skip: int = 0
+def _stream(fh: Any, file: str, release: str, offset: int, state: _State, skip: int = 0, *, utf8: bool = True
             ) -> Iterator[VcvRecord | Problem]:
     """The records of an XML byte stream; ``offset`` is added to every line (a chunk's place in the file), and
-    the first ``skip`` records are read but not given (the chunked pass gave them already).
+    the first ``skip`` records are read but not given (the chunked pass gave them already). ``utf8``: the
+    stream is UTF-8 (declared, or by default), checked as it is read.
     An XML error ends the stream and is left in ``state.error``; a read error propagates."""
+    checked = _Utf8Checked(fh) if utf8 else None
+    try:
+        yield from _events(checked or fh, file, release, offset, state, skip)
+    finally:
+        if checked is not None and checked.bad is not None:
+            line, bad = checked.bad
+            state.error = (line + offset, f"{bad!r} cannot be read as UTF-8", True)
+
+
+class _Utf8Checked:
+    """A UTF-8 byte stream that ends before its first bytes that are not UTF-8, and keeps where they are.
+    libxml2 converts the input a block at a time and, since 2.14, refuses a block with bad bytes as a whole,
+    so the records before them in that block were lost; given only the good bytes, it reads every record
+    before the break and then stops inside the broken one, which is then named."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.carry = b""  # the start of a character cut by the end of a block
+        self.line = 1
+        self.bad: tuple[int, bytes] | None = None  # (line, the first bad bytes)
+        name = getattr(fh, "name", None)
+        if isinstance(name, str):
+            self.name = name  # libxml2's messages name the file, as they did without this wrapper
+
+    def read(self, size: int = -1) -> bytes:
+        while self.bad is None:
+            block = self.fh.read(size if size and size > 0 else 1 << 16)
+            data = self.carry + block if self.carry else block
+            if not block:
+                if data:  # the stream ends inside a character
+                    self.bad = (self.line, data[:4])
+                return b""
+            try:
+                _, used = codecs.utf_8_decode(data, "strict", False)
+            except UnicodeDecodeError as exc:
+                good = data[:exc.start]
+                self.bad = (self.line + good.count(b"\n"), data[exc.start:exc.end + 1])
+                return good
+            self.carry = data[used:]
+            if used:
+                out = data[:used]
+                self.line += out.count(b"\n")
+                return out
+        return b""
+
+
+def _events(fh: Any, file: str, release: str, offset: int, state: _State, skip: int
+            ) -> Iterator[VcvRecord | Problem]:
     events = etree.iterparse(fh, events=("start", "end"), tag="VariationArchive", **_parser_options())
     try:
         for event, el in events:
