@@ -88,14 +88,21 @@ def load(
     References (HGNC, MONDO, HPO, MONDO mappings) load before curations, which are checked against them:
     obsolete MONDO ids are repaired through replaced_by and reported. Loading a file already loaded is a
     no-op. Ends with a table per file and writes every reject/warning with file:line to --report.
+    A file of more than $CLINGEN_GRAPH_LOAD_BATCH triples (default 1,000,000; a full ClinVar release has
+    hundreds of millions) is staged batch by batch, so memory stays bounded; the release is the same.
     """
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from .api.state import bump_generation
-    from .release import load_paths
+    from .release import load_batch, load_paths
     from .resources import data_dir
+
+    try:
+        load_batch()
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
 
     targets = list(paths or [])
     if bundled:

@@ -58,3 +58,11 @@ def test_load_reports_a_file_of_the_wrong_kind(tmp_path):
     r = runner.invoke(app, ["load", str(junk), "--store", f"oxigraph:{tmp_path}/s", "--report", str(report)])
     assert r.exit_code == 1
     assert "unknown-kind" in report.read_text()
+
+
+def test_load_refuses_a_batch_size_that_is_not_a_number(tmp_path, monkeypatch, data):
+    monkeypatch.setenv("CLINGEN_GRAPH_LOAD_BATCH", "a lot")
+    r = runner.invoke(app, ["load", str(data / "clinvar"), "--store", f"oxigraph:{tmp_path}/s"])
+    assert r.exit_code == 2
+    assert "CLINGEN_GRAPH_LOAD_BATCH" in r.output and "positive number of triples" in r.output
+    assert not (tmp_path / "s").exists()  # refused before the store is opened
