@@ -578,7 +578,7 @@ def _finish_staged(store: GraphStore, staging: _Staging, summary: LoadSummary, s
         summary.warnings = sum(p.level == "warning" for p in summary.problems)
         return summary
     if progress:
-        progress("validating nodes shared by batches", len(staging.shared))
+        progress("checking the staged release", staging.loaded)
     report = validate_graph(store, summary.graph, focus=staging.shared)
     # A node found violating in a batch that records of other batches also describe (an agent, a variant)
     # is still in the graph: its other records are quarantined too, as a single-batch load would do.
