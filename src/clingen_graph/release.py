@@ -539,10 +539,11 @@ class _Staging:
         self.loaded += len(batch)
         if first:
             self.store.replace_graph(self.graph, rows, ntriples=ntriples)
-            return
-        # what earlier batches also described: only there can the whole graph break a shape the batches kept
-        self.shared |= _present(self.store, self.graph, {s.value for s, _, _ in rows if isinstance(s, NamedNode)})
-        self.store.append_to_graph(self.graph, rows, ntriples=ntriples)
+        else:
+            # what earlier batches also described: only there can the whole graph break a shape the batches kept
+            subjects = {s.value for s, _, _ in rows if isinstance(s, NamedNode)}
+            self.shared |= _present(self.store, self.graph, subjects)
+            self.store.append_to_graph(self.graph, rows, ntriples=ntriples)
         del rows, ntriples, report
         _return_free_memory()
 
@@ -572,11 +573,7 @@ def _finish_staged(store: GraphStore, staging: _Staging, summary: LoadSummary, s
     more than one batch describe (only whole there), quarantine of what that adds, size, tallies, metadata."""
     summary.problems += staging.problems
     if strict and staging.violations:
-        staging.store.drop_graph(summary.graph)
-        summary.status, summary.graph = "refused", ""
-        summary.message = f"{len(staging.violations)} SHACL violation(s) and --strict: release refused"
-        summary.warnings = sum(p.level == "warning" for p in summary.problems)
-        return summary
+        return _refuse(store, summary, ValidationReport(False, staging.violations), [])
     if progress:
         progress("checking the staged release", staging.loaded)
     report = validate_graph(store, summary.graph, focus=staging.shared)
