@@ -64,6 +64,28 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     yield from _serve(start_virtuoso, tmp_path_factory.mktemp("virtuoso-server"))
 
 
+@pytest.fixture
+def emptied_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], str]:
+    """``emptied_server(kind)``: the URL of the session's ``oxigraph-server`` or ``virtuoso`` server, emptied of
+    every graph, with its credentials in the environment (as users give them; a child process started after
+    this inherits them)."""
+    from clingen_graph.store import remote
+
+    def empty(kind: str) -> str:
+        server = request.getfixturevalue("oxigraph_server" if kind == "oxigraph-server" else "virtuoso_server")
+        if server.username:
+            monkeypatch.setenv(remote.ENV_USER, server.username)
+            monkeypatch.setenv(remote.ENV_PASSWORD, server.password)
+        url = f"{'oxigraph' if kind == 'oxigraph-server' else 'virtuoso'}+{server.base_url}"
+        store = open_store(url)
+        for name in store.graphs():
+            store.drop_graph(name)
+        store.close()
+        return url
+
+    return empty
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Marks on fixtures have no effect, so a test that uses a server fixture gets the ``server`` mark here
     # (``-m "not server"`` then leaves out every test that starts one).

@@ -11,6 +11,7 @@ no graph behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -134,21 +135,11 @@ def test_load_batch_must_be_a_positive_number(raw: str, monkeypatch: pytest.Monk
 
 @pytest.mark.server
 @pytest.mark.parametrize("kind", ["oxigraph-server", "virtuoso"])
-def test_batched_load_on_a_server(kind: str, request: pytest.FixtureRequest,
+def test_batched_load_on_a_server(kind: str, emptied_server: Callable[[str], str],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same staging through SPARQL and the Graph Store Protocol (appends, the whole-graph check and the
-    tallies run on the server)."""
-    from clingen_graph.store import remote as remote_mod
-
-    server = request.getfixturevalue("oxigraph_server" if kind == "oxigraph-server" else "virtuoso_server")
-    if server.username:
-        monkeypatch.setenv(remote_mod.ENV_USER, server.username)
-        monkeypatch.setenv(remote_mod.ENV_PASSWORD, server.password)
-    url = f"{'oxigraph' if kind == 'oxigraph-server' else 'virtuoso'}+{server.base_url}"
-    store = open_store(url)
-    for name in store.graphs():
-        store.drop_graph(name)
-    store.close()
+    """The same staging through SPARQL and the Graph Store Protocol (appends, the check of shared nodes and
+    the tallies run on the server)."""
+    url = emptied_server(kind)
     files = FILES[:2]
     single, whole = _load("memory:", files, None, monkeypatch)
     remote, parts = _load(url, files, BATCH, monkeypatch)

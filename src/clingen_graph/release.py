@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -367,10 +367,10 @@ def _load_file(store: GraphStore, path: Path, refs: References, *, strict: bool,
                     progress("written", staging.records)
             if progress and summary.rows_read % 5000 == 0:
                 progress("parsed", summary.rows_read)
-        if staging is not None and kept:
-            staging.submit(kept)
-            kept = []
         if staging is not None:
+            if kept:
+                staging.submit(kept)
+                kept = []
             staging.finish()
     except FileProblem as exc:
         summary.problems.append(exc.problem)
@@ -551,10 +551,8 @@ class _Staging:
 def _return_free_memory() -> None:
     """Hand memory freed by a batch back to the system (glibc keeps it in per-thread arenas otherwise, and a
     load's resident size would creep up batch after batch). A no-op where there is no glibc."""
-    try:
+    with suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _abandon(staging: _Staging | None, *, drop: bool = True) -> None:

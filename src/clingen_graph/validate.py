@@ -329,9 +329,12 @@ def _validate(run: Run, folder: Path | None, only: Sequence[str] | None = None) 
     for iri, shape in shapes.items():
         if shape.target_class is not None:
             targeted(iri)
+    return _report(violations)
+
+
+def _report(violations: list[Violation]) -> ValidationReport:
     violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
-    conforms = not any(v.severity == "Violation" for v in violations)
-    return ValidationReport(conforms, violations, "sparql")
+    return ValidationReport(not any(v.severity == "Violation" for v in violations), violations, "sparql")
 
 
 def validate_store(data: Store, *, graph: str | None = None, folder: Path | None = None) -> ValidationReport:
@@ -357,8 +360,7 @@ def validate_graph(store: object, graph: str, *, folder: Path | None = None,
     violations: list[Violation] = []
     for start in range(0, len(nodes), chunk):
         violations += _validate(run, folder, nodes[start:start + chunk]).violations
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
-    return ValidationReport(not any(v.severity == "Violation" for v in violations), violations, "sparql")
+    return _report(violations)
 
 
 def _to_default(store: Store) -> Store:

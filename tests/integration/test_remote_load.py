@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,21 +45,10 @@ def releases_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=["oxigraph-server", "virtuoso"])
-def server_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict]]:
+def server_env(request: pytest.FixtureRequest, emptied_server: Callable[[str], str]) -> tuple[str, dict]:
     """(store URL, environment with the credentials) for an emptied session server."""
-    kind = request.param
-    server = request.getfixturevalue("oxigraph_server" if kind == "oxigraph-server" else "virtuoso_server")
-    env = dict(os.environ)
-    if server.username:
-        env.update({remote_mod.ENV_USER: server.username, remote_mod.ENV_PASSWORD: server.password})
-        monkeypatch.setenv(remote_mod.ENV_USER, server.username)
-        monkeypatch.setenv(remote_mod.ENV_PASSWORD, server.password)
-    url = f"{'oxigraph' if kind == 'oxigraph-server' else 'virtuoso'}+{server.base_url}"
-    store = open_store(url)
-    for name in store.graphs():
-        store.drop_graph(name)
-    store.close()
-    yield url, env
+    url = emptied_server(request.param)
+    return url, dict(os.environ)
 
 
 def _load(url: str, env: dict, *files: Path, tmp_path: Path) -> subprocess.CompletedProcess:
