@@ -16,8 +16,9 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(
-    help="clingen-graph: ClinGen gene-disease validity and dosage curations with MONDO, HPO and HGNC as a "
-    "validated RDF knowledge graph, served over SPARQL and JSON-LD.\n\n"
+    help="clingen-graph: ClinGen gene-disease validity, dosage and expert variant interpretations (ACMG/AMP "
+    "criteria), ClinVar submissions with their aggregates and conflicts, and MONDO, HPO and HGNC, as a validated "
+    "RDF knowledge graph served over SPARQL and JSON-LD.\n\n"
     "Typical use: `clingen-graph load --bundled` then `clingen-graph serve`.",
     no_args_is_help=True,
     add_completion=False,
