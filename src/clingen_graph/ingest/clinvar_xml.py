@@ -473,8 +473,7 @@ def _wrapper(head: bytes) -> bytes | None:
     if m is None or b"\r" in head:
         return None
     decl, root = m.group(1) or b"", m.group(2)
-    enc = re.search(rb"""encoding\s*=\s*["']([^"']*)["']""", decl)
-    if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+    if not _declares_utf8(decl.decode("latin-1")):
         return None
     if re.search(rb"\sxmlns\s*=", root):
         return None
